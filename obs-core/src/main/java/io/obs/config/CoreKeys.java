@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The keys obs-core reads. Modules declare theirs through {@code ObservabilityModule#configKeys}.
+ *
+ * @since 0.1.0
+ */
+public final class CoreKeys {
+
+  public static final ConfigKey<Boolean> ENABLED =
+      ConfigKey.bool("enabled")
+          .defaultValue(true)
+          .description("Switches all telemetry on or off; off gives working no-op telemetry.")
+          .alias("OTEL_SDK_DISABLED", CoreKeys::invertBoolean)
+          .build();
+
+  public static final ConfigKey<Boolean> FAIL_FAST =
+      ConfigKey.bool("fail_fast")
+          .defaultValue(false)
+          .description("Fail init() when a module cannot start, instead of logging and going on.")
+          .build();
+
+  public static final ConfigKey<String> SERVICE_NAME =
+      ConfigKey.string("service.name")
+          .defaultDescription("derived from the main class or jar name")
+          .description("service.name resource attribute.")
+          .alias("OTEL_SERVICE_NAME")
+          .build();
+
+  public static final ConfigKey<String> SERVICE_VERSION =
+      ConfigKey.string("service.version")
+          .defaultDescription("the main jar's Implementation-Version, if any")
+          .description("service.version resource attribute.")
+          .build();
+
+  public static final ConfigKey<String> SERVICE_NAMESPACE =
+      ConfigKey.string("service.namespace")
+          .description("service.namespace resource attribute.")
+          .build();
+
+  public static final ConfigKey<String> SERVICE_ENVIRONMENT =
+      ConfigKey.string("service.environment")
+          .description("deployment.environment.name resource attribute (and the env label).")
+          .build();
+
+  public static final ConfigKey<Map<String, String>> RESOURCE_ATTRIBUTES =
+      ConfigKey.map("resource.attributes")
+          .defaultValue(Map.of())
+          .description("Extra resource attributes; they win over detected ones.")
+          .alias("OTEL_RESOURCE_ATTRIBUTES")
+          .build();
+
+  public static final ConfigKey<java.net.URI> EXPORTER_ENDPOINT =
+      ConfigKey.url("exporter.endpoint")
+          .defaultDescription(
+              "unset (http://localhost:4318 for http/protobuf, :4317 for grpc, when an exporter"
+                  + " is otlp)")
+          .description("OTLP endpoint shared by all signals.")
+          .alias("OTEL_EXPORTER_OTLP_ENDPOINT")
+          .build();
+
+  public static final ConfigKey<String> EXPORTER_PROTOCOL =
+      ConfigKey.oneOf("exporter.protocol", "grpc", "http/protobuf")
+          .defaultValue("http/protobuf")
+          .description("OTLP transport.")
+          .alias("OTEL_EXPORTER_OTLP_PROTOCOL")
+          .build();
+
+  public static final ConfigKey<Map<String, String>> EXPORTER_HEADERS =
+      ConfigKey.map("exporter.headers")
+          .defaultValue(Map.of())
+          .description("Headers sent with every OTLP request (e.g. an API key).")
+          .alias("OTEL_EXPORTER_OTLP_HEADERS")
+          .build();
+
+  public static final ConfigKey<String> EXPORTER_COMPRESSION =
+      ConfigKey.oneOf("exporter.compression", "none", "gzip")
+          .defaultValue("none")
+          .description("OTLP request compression.")
+          .alias("OTEL_EXPORTER_OTLP_COMPRESSION")
+          .build();
+
+  public static final ConfigKey<Duration> EXPORTER_TIMEOUT =
+      ConfigKey.duration("exporter.timeout")
+          .defaultValue(Duration.ofSeconds(10))
+          .description("Deadline of one export request.")
+          .alias("OTEL_EXPORTER_OTLP_TIMEOUT")
+          .build();
+
+  public static final ConfigKey<Boolean> TRACES_ENABLED =
+      ConfigKey.bool("traces.enabled").defaultValue(true).description("Record spans.").build();
+
+  public static final ConfigKey<String> TRACES_EXPORTER =
+      ConfigKey.oneOf("traces.exporter", "otlp", "zipkin", "console", "none")
+          .defaultDescription(
+              "zipkin if traces.zipkin.endpoint is set, else otlp if exporter.endpoint is set,"
+                  + " else none")
+          .description("Where spans go.")
+          .alias("OTEL_TRACES_EXPORTER", CoreKeys::otelExporterName)
+          .build();
+
+  public static final ConfigKey<java.net.URI> TRACES_ZIPKIN_ENDPOINT =
+      ConfigKey.url("traces.zipkin.endpoint")
+          .defaultDescription("http://localhost:9411/api/v2/spans when traces.exporter is zipkin")
+          .description("Zipkin v2 JSON endpoint.")
+          .alias("OTEL_EXPORTER_ZIPKIN_ENDPOINT")
+          .build();
+
+  public static final ConfigKey<Integer> TRACES_BATCH_QUEUE_SIZE =
+      ConfigKey.integer("traces.batch.queue_size")
+          .defaultValue(2048)
+          .range(1, 1_000_000)
+          .description("Spans waiting for export; beyond it new spans are dropped and counted.")
+          .alias("OTEL_BSP_MAX_QUEUE_SIZE")
+          .build();
+
+  public static final ConfigKey<Integer> TRACES_BATCH_MAX_EXPORT_BATCH_SIZE =
+      ConfigKey.integer("traces.batch.max_export_batch_size")
+          .defaultValue(512)
+          .range(1, 100_000)
+          .description("Spans per export request.")
+          .alias("OTEL_BSP_MAX_EXPORT_BATCH_SIZE")
+          .build();
+
+  public static final ConfigKey<Duration> TRACES_BATCH_SCHEDULE_DELAY =
+      ConfigKey.duration("traces.batch.schedule_delay")
+          .defaultValue(Duration.ofSeconds(1))
+          .description("Longest wait before a partial batch is exported.")
+          .alias("OTEL_BSP_SCHEDULE_DELAY")
+          .build();
+
+  public static final ConfigKey<Duration> TRACES_BATCH_EXPORT_TIMEOUT =
+      ConfigKey.duration("traces.batch.export_timeout")
+          .defaultValue(Duration.ofSeconds(30))
+          .description("Deadline of one span export, retries included.")
+          .alias("OTEL_BSP_EXPORT_TIMEOUT")
+          .build();
+
+  public static final ConfigKey<List<String>> TRACES_BAGGAGE_ATTRIBUTES =
+      ConfigKey.list("traces.baggage.attributes")
+          .defaultValue(List.of())
+          .description(
+              "Baggage entries copied onto every span started under them and into log fields.")
+          .build();
+
+  public static final ConfigKey<Boolean> METRICS_ENABLED =
+      ConfigKey.bool("metrics.enabled").defaultValue(true).description("Record metrics.").build();
+
+  public static final ConfigKey<String> METRICS_EXPORTER =
+      ConfigKey.oneOf("metrics.exporter", "prometheus", "otlp", "both", "console", "none")
+          .defaultValue("prometheus")
+          .description(
+              "prometheus: pulled from /metrics (needs obs-metrics); otlp: pushed; both; console;"
+                  + " none.")
+          .alias("OTEL_METRICS_EXPORTER", CoreKeys::otelExporterName)
+          .build();
+
+  public static final ConfigKey<Duration> METRICS_EXPORT_INTERVAL =
+      ConfigKey.duration("metrics.export_interval")
+          .defaultValue(Duration.ofSeconds(60))
+          .description("Push interval for otlp and console metric export.")
+          .alias("OTEL_METRIC_EXPORT_INTERVAL")
+          .build();
+
+  public static final ConfigKey<Boolean> LOGS_ENABLED =
+      ConfigKey.bool("logs.enabled")
+          .defaultValue(true)
+          .description("Emit log records to the OpenTelemetry logger provider.")
+          .build();
+
+  public static final ConfigKey<String> LOGS_EXPORTER =
+      ConfigKey.oneOf("logs.exporter", "otlp", "console", "none")
+          .defaultDescription("otlp if exporter.endpoint is set, else none")
+          .description("Where OpenTelemetry log records go (stdout JSON is obs-logging's).")
+          .alias("OTEL_LOGS_EXPORTER", CoreKeys::otelExporterName)
+          .build();
+
+  public static final ConfigKey<Boolean> SERVER_ENABLED =
+      ConfigKey.bool("server.enabled")
+          .defaultValue(true)
+          .description("Run the embedded endpoint server.")
+          .build();
+
+  public static final ConfigKey<String> SERVER_HOST =
+      ConfigKey.string("server.host")
+          .defaultValue("0.0.0.0")
+          .description("Address the endpoint server binds.")
+          .build();
+
+  public static final ConfigKey<Integer> SERVER_PORT =
+      ConfigKey.integer("server.port")
+          .defaultValue(9464)
+          .range(0, 65535)
+          .description("Endpoint server port; 0 picks a free one (see Observability#serverPort).")
+          .build();
+
+  public static final ConfigKey<Integer> SERVER_THREADS =
+      ConfigKey.integer("server.threads")
+          .defaultValue(2)
+          .range(1, 64)
+          .description("Worker threads of the endpoint server.")
+          .build();
+
+  public static final ConfigKey<Integer> SERVER_MAX_REQUEST_BYTES =
+      ConfigKey.integer("server.max_request_bytes")
+          .defaultValue(8192)
+          .range(256, 1_048_576)
+          .description("Largest request (URI plus body) accepted; larger ones get 413 or 414.")
+          .build();
+
+  public static final ConfigKey<String> SERVER_PATHS_HEALTH =
+      ConfigKey.string("server.paths.health")
+          .defaultValue("/healthz")
+          .description("Liveness path.")
+          .build();
+
+  public static final ConfigKey<String> SERVER_PATHS_READY =
+      ConfigKey.string("server.paths.ready")
+          .defaultValue("/readyz")
+          .description("Readiness path.")
+          .build();
+
+  public static final ConfigKey<String> SERVER_PATHS_METRICS =
+      ConfigKey.string("server.paths.metrics")
+          .defaultValue("/metrics")
+          .description("Prometheus scrape path (served by obs-metrics).")
+          .build();
+
+  public static final ConfigKey<Duration> SERVER_READINESS_TIMEOUT =
+      ConfigKey.duration("server.readiness_timeout")
+          .defaultValue(Duration.ofSeconds(2))
+          .description("Deadline for all readiness checks of one /readyz request.")
+          .build();
+
+  public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
+      ConfigKey.duration("shutdown.timeout")
+          .defaultValue(Duration.ofSeconds(10))
+          .description("Deadline for flushing and closing everything at shutdown.")
+          .build();
+
+  public static final ConfigKey<Boolean> SHUTDOWN_HOOK =
+      ConfigKey.bool("shutdown.hook")
+          .defaultValue(true)
+          .description("Register a JVM shutdown hook that flushes and closes obs.")
+          .build();
+
+  /** Every core key, in documentation order. */
+  public static final List<ConfigKey<?>> ALL =
+      List.of(
+          ENABLED,
+          FAIL_FAST,
+          SERVICE_NAME,
+          SERVICE_VERSION,
+          SERVICE_NAMESPACE,
+          SERVICE_ENVIRONMENT,
+          RESOURCE_ATTRIBUTES,
+          EXPORTER_ENDPOINT,
+          EXPORTER_PROTOCOL,
+          EXPORTER_HEADERS,
+          EXPORTER_COMPRESSION,
+          EXPORTER_TIMEOUT,
+          TRACES_ENABLED,
+          TRACES_EXPORTER,
+          TRACES_ZIPKIN_ENDPOINT,
+          TRACES_BATCH_QUEUE_SIZE,
+          TRACES_BATCH_MAX_EXPORT_BATCH_SIZE,
+          TRACES_BATCH_SCHEDULE_DELAY,
+          TRACES_BATCH_EXPORT_TIMEOUT,
+          TRACES_BAGGAGE_ATTRIBUTES,
+          METRICS_ENABLED,
+          METRICS_EXPORTER,
+          METRICS_EXPORT_INTERVAL,
+          LOGS_ENABLED,
+          LOGS_EXPORTER,
+          SERVER_ENABLED,
+          SERVER_HOST,
+          SERVER_PORT,
+          SERVER_THREADS,
+          SERVER_MAX_REQUEST_BYTES,
+          SERVER_PATHS_HEALTH,
+          SERVER_PATHS_READY,
+          SERVER_PATHS_METRICS,
+          SERVER_READINESS_TIMEOUT,
+          SHUTDOWN_TIMEOUT,
+          SHUTDOWN_HOOK);
+
+  private CoreKeys() {}
+
+  /** The key that switches a discovered module off: {@code modules.<name>.enabled}. */
+  public static ConfigKey<Boolean> moduleEnabled(String moduleName) {
+    return ConfigKey.bool("modules." + moduleName + ".enabled")
+        .defaultValue(true)
+        .description("Start the " + moduleName + " module when its jar is on the classpath.")
+        .build();
+  }
+
+  private static String invertBoolean(String value) {
+    String trimmed = value.trim().toLowerCase(Locale.ROOT);
+    if (trimmed.equals("true")) {
+      return "false";
+    }
+    if (trimmed.equals("false")) {
+      return "true";
+    }
+    return value;
+  }
+
+  // OpenTelemetry calls the console exporter "logging" in older releases.
+  private static String otelExporterName(String value) {
+    String trimmed = value.trim().toLowerCase(Locale.ROOT);
+    return trimmed.equals("logging") ? "console" : trimmed;
+  }
+}

@@ -1,0 +1,754 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.internal;
+
+import io.obs.config.ConfigKey;
+import io.obs.config.ConfigProblem;
+import io.obs.config.CoreKeys;
+import io.obs.config.ObsConfig;
+import io.obs.config.ObsConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Internal: not for use outside obs. Finds, parses, layers and validates the configuration,
+ * collecting every problem before failing.
+ */
+public final class ConfigLoader {
+
+  /** System property naming the configuration file. */
+  public static final String CONFIG_PROPERTY = "obs.config";
+
+  /** Environment variable naming the configuration file. */
+  public static final String CONFIG_ENV = "OBS_CONFIG";
+
+  private static final System.Logger LOG = System.getLogger("io.obs");
+  private static final Pattern SUBSTITUTION =
+      Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Pattern DURATION =
+      Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)?");
+
+  private final RuntimeRequest request;
+  private final Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
+  private final Set<String> sections = new TreeSet<>();
+  private final List<ConfigProblem> problems = new ArrayList<>();
+  private final Map<String, RawValue> fileValues = new HashMap<>();
+  private String sourceName = "<defaults>";
+
+  private ConfigLoader(RuntimeRequest request, List<ConfigKey<?>> keys) {
+    this.request = request;
+    for (ConfigKey<?> key : keys) {
+      if (this.keys.put(key.path(), key) != null) {
+        throw new IllegalStateException("config key declared twice: " + key.path());
+      }
+      String path = key.path();
+      int dot = path.lastIndexOf('.');
+      while (dot > 0) {
+        path = path.substring(0, dot);
+        sections.add(path);
+        dot = path.lastIndexOf('.');
+      }
+    }
+    for (String section : sections) {
+      if (this.keys.containsKey(section)) {
+        throw new IllegalStateException("'" + section + "' is both a key and a section");
+      }
+    }
+  }
+
+  /**
+   * Resolves the configuration for a request against the given keys.
+   *
+   * @throws ObsConfigException listing every problem found
+   */
+  public static ObsConfig load(RuntimeRequest request, List<ConfigKey<?>> keys) {
+    return new ConfigLoader(request, keys).load();
+  }
+
+  private ObsConfig load() {
+    @Nullable Path file = readSource();
+    Map<String, Object> values = new LinkedHashMap<>();
+    Map<String, String> sources = new HashMap<>();
+    for (ConfigKey<?> key : keys.values()) {
+      resolve(key, values, sources);
+    }
+    warnAboutUnknownOverrides();
+    checkOverridesAreKnown();
+    if (problems.isEmpty()) {
+      crossCheck(values, sources);
+    }
+    if (!problems.isEmpty()) {
+      throw new ObsConfigException(inFileOrder(problems));
+    }
+    deriveDefaults(values, sources);
+    return new ObsConfig(List.copyOf(keys.values()), values, sources, file);
+  }
+
+  // ---------------------------------------------------------------- finding and parsing the file
+
+  private @Nullable Path readSource() {
+    if (request.configYaml() != null) {
+      sourceName = "<inline>";
+      parse(new StringReader(request.configYaml()));
+      return null;
+    }
+    Path explicit = request.configFile();
+    String origin = "Observability.init(Path)";
+    if (explicit == null) {
+      String property = request.systemProperties().get(CONFIG_PROPERTY);
+      String env = request.environment().get(CONFIG_ENV);
+      if (property != null && !property.isBlank()) {
+        explicit = Path.of(property);
+        origin = "system property " + CONFIG_PROPERTY;
+      } else if (env != null && !env.isBlank()) {
+        explicit = Path.of(env);
+        origin = "environment variable " + CONFIG_ENV;
+      }
+    }
+    if (explicit != null) {
+      if (!Files.isRegularFile(explicit)) {
+        problems.add(
+            new ConfigProblem(
+                origin, "", "configuration file " + explicit.toAbsolutePath() + " does not exist"));
+        return explicit;
+      }
+      return readFile(explicit);
+    }
+    Path local = Path.of("obs.yaml");
+    if (Files.isRegularFile(local)) {
+      return readFile(local);
+    }
+    URL resource = Thread.currentThread().getContextClassLoader() == null
+        ? null
+        : Thread.currentThread().getContextClassLoader().getResource("obs.yaml");
+    if (resource == null) {
+      resource = ConfigLoader.class.getClassLoader().getResource("obs.yaml");
+    }
+    if (resource != null) {
+      sourceName = "classpath:obs.yaml";
+      try (InputStream in = resource.openStream()) {
+        parse(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        problems.add(new ConfigProblem(sourceName, "", "cannot be read: " + e.getMessage()));
+      }
+    }
+    return null;
+  }
+
+  private Path readFile(Path file) {
+    sourceName = file.toString();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      parse(reader);
+    } catch (IOException e) {
+      problems.add(new ConfigProblem(sourceName, "", "cannot be read: " + e.getMessage()));
+    }
+    return file;
+  }
+
+  private void parse(Reader reader) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(10);
+    options.setCodePointLimit(1 << 20);
+    Node root;
+    try {
+      root = new Yaml(new SafeConstructor(options)).compose(reader);
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      problems.add(
+          new ConfigProblem(
+              location(mark), "", "is not valid YAML: " + firstLine(e.getProblem())));
+      return;
+    } catch (YAMLException e) {
+      problems.add(
+          new ConfigProblem(sourceName, "", "is not valid YAML: " + firstLine(e.getMessage())));
+      return;
+    }
+    if (root == null || isNull(root)) {
+      return;
+    }
+    if (!(root instanceof MappingNode mapping)) {
+      problems.add(
+          new ConfigProblem(
+              location(root.getStartMark()), "", "the top level must be a mapping of keys"));
+      return;
+    }
+    walk(mapping, "");
+  }
+
+  private void walk(MappingNode mapping, String prefix) {
+    Set<String> seen = new HashSet<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+        problems.add(
+            new ConfigProblem(
+                location(tuple.getKeyNode().getStartMark()), prefix, "keys must be plain names"));
+        continue;
+      }
+      String name = keyNode.getValue().trim();
+      String path = prefix.isEmpty() ? name : prefix + "." + name;
+      Node valueNode = tuple.getValueNode();
+      if (!seen.add(name)) {
+        problems.add(
+            new ConfigProblem(location(keyNode.getStartMark()), path, "is set twice"));
+        continue;
+      }
+      ConfigKey<?> key = keys.get(path);
+      if (key != null) {
+        readLeaf(key, valueNode);
+      } else if (sections.contains(path)) {
+        if (valueNode instanceof MappingNode child) {
+          walk(child, path);
+        } else if (!isNull(valueNode)) {
+          problems.add(
+              new ConfigProblem(
+                  location(valueNode.getStartMark()),
+                  path,
+                  "is a section: expected a mapping of keys under it, such as '"
+                      + firstKeyUnder(path)
+                      + "'"));
+        }
+      } else {
+        problems.add(
+            new ConfigProblem(
+                location(keyNode.getStartMark()), path, unknownKeyMessage(path)));
+      }
+    }
+  }
+
+  private void readLeaf(ConfigKey<?> key, Node node) {
+    if (isNull(node)) {
+      return;
+    }
+    String at = location(node.getStartMark());
+    switch (key.kind()) {
+      case MAP -> {
+        if (node instanceof MappingNode mapping) {
+          Map<String, String> map = new LinkedHashMap<>();
+          for (NodeTuple tuple : mapping.getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode k
+                && tuple.getValueNode() instanceof ScalarNode v) {
+              map.put(k.getValue(), substitute(v.getValue(), location(v.getStartMark()), key));
+            } else {
+              problems.add(
+                  new ConfigProblem(
+                      location(tuple.getKeyNode().getStartMark()),
+                      key.path(),
+                      "expected " + key.kind().expectation()));
+            }
+          }
+          fileValues.put(key.path(), new RawValue(map, at));
+        } else if (node instanceof ScalarNode scalar) {
+          fileValues.put(
+              key.path(), new RawValue(substitute(scalar.getValue(), at, key), at));
+        } else {
+          problems.add(
+              new ConfigProblem(at, key.path(), "expected " + key.kind().expectation()));
+        }
+      }
+      case LIST -> {
+        if (node instanceof SequenceNode sequence) {
+          List<String> list = new ArrayList<>();
+          for (Node item : sequence.getValue()) {
+            if (item instanceof ScalarNode scalar) {
+              list.add(substitute(scalar.getValue(), location(item.getStartMark()), key));
+            } else {
+              problems.add(
+                  new ConfigProblem(
+                      location(item.getStartMark()), key.path(), "list items must be strings"));
+            }
+          }
+          fileValues.put(key.path(), new RawValue(list, at));
+        } else if (node instanceof ScalarNode scalar) {
+          fileValues.put(
+              key.path(), new RawValue(substitute(scalar.getValue(), at, key), at));
+        } else {
+          problems.add(
+              new ConfigProblem(at, key.path(), "expected " + key.kind().expectation()));
+        }
+      }
+      default -> {
+        if (node instanceof ScalarNode scalar) {
+          fileValues.put(
+              key.path(), new RawValue(substitute(scalar.getValue(), at, key), at));
+        } else {
+          problems.add(
+              new ConfigProblem(
+                  at,
+                  key.path(),
+                  "expected "
+                      + key.kind().expectation()
+                      + ", found a "
+                      + (node instanceof MappingNode ? "mapping" : "list")));
+        }
+      }
+    }
+  }
+
+  private String substitute(String raw, String at, ConfigKey<?> key) {
+    Matcher matcher = SUBSTITUTION.matcher(raw);
+    StringBuilder out = new StringBuilder();
+    while (matcher.find()) {
+      String value = request.environment().get(matcher.group(1));
+      if (value == null) {
+        value = matcher.group(2);
+      }
+      if (value == null) {
+        problems.add(
+            new ConfigProblem(
+                at,
+                key.path(),
+                "environment variable "
+                    + matcher.group(1)
+                    + " is not set and has no default (write ${env:"
+                    + matcher.group(1)
+                    + ":-default})"));
+        value = "";
+      }
+      matcher.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+
+  // ---------------------------------------------------------------- layering
+
+  private void resolve(ConfigKey<?> key, Map<String, Object> values, Map<String, String> sources) {
+    List<RawValue> layers = new ArrayList<>();
+    RawValue fromFile = fileValues.get(key.path());
+    if (fromFile != null) {
+      layers.add(fromFile);
+    }
+    // Lowest precedence first: aliases, then OBS_ variables, then properties, then overrides.
+    for (int i = key.aliases().size() - 1; i >= 0; i--) {
+      ConfigKey.Alias alias = key.aliases().get(i);
+      String env = request.environment().get(alias.environmentVariable());
+      if (env != null && !env.isBlank()) {
+        layers.add(
+            new RawValue(alias.rewrite().apply(env), "env " + alias.environmentVariable()));
+      }
+    }
+    addIfPresent(layers, request.environment().get(key.environmentVariable()),
+        "env " + key.environmentVariable());
+    for (int i = key.aliases().size() - 1; i >= 0; i--) {
+      ConfigKey.Alias alias = key.aliases().get(i);
+      String property = request.systemProperties().get(alias.systemProperty());
+      if (property != null && !property.isBlank()) {
+        layers.add(
+            new RawValue(
+                alias.rewrite().apply(property), "system property " + alias.systemProperty()));
+      }
+    }
+    addIfPresent(layers, request.systemProperties().get(key.systemProperty()),
+        "system property " + key.systemProperty());
+    addIfPresent(layers, request.overrides().get(key.path()), "override " + key.path());
+    if (layers.isEmpty()) {
+      return;
+    }
+    if (key.kind() == ConfigKey.Kind.MAP) {
+      Map<String, String> merged = new LinkedHashMap<>();
+      List<String> from = new ArrayList<>();
+      for (RawValue layer : layers) {
+        Map<String, String> parsed = parseMap(key, layer);
+        if (parsed != null) {
+          merged.putAll(parsed);
+          from.add(layer.location());
+        }
+      }
+      values.put(key.path(), Map.copyOf(merged));
+      sources.put(key.path(), String.join(" + ", from));
+      return;
+    }
+    RawValue winner = layers.get(layers.size() - 1);
+    Object parsed = parse(key, winner);
+    if (parsed != null) {
+      values.put(key.path(), parsed);
+      sources.put(key.path(), winner.location());
+    }
+  }
+
+  private static void addIfPresent(List<RawValue> layers, @Nullable String value, String where) {
+    if (value != null && !value.isBlank()) {
+      layers.add(new RawValue(value, where));
+    }
+  }
+
+  private @Nullable Object parse(ConfigKey<?> key, RawValue raw) {
+    if (key.kind() == ConfigKey.Kind.LIST) {
+      List<String> items = raw.value() instanceof List<?> list
+          ? list.stream().map(String::valueOf).map(String::trim).toList()
+          : splitList(String.valueOf(raw.value()));
+      if (!key.allowedValues().isEmpty()) {
+        List<String> normalised = new ArrayList<>();
+        for (String item : items) {
+          String lower = item.toLowerCase(Locale.ROOT);
+          if (!key.allowedValues().contains(lower)) {
+            problems.add(new ConfigProblem(raw.location(), key.path(),
+                "'" + item + "' is not one of " + String.join(", ", key.allowedValues())
+                    + suggestion(lower, key.allowedValues())));
+          }
+          normalised.add(lower);
+        }
+        return List.copyOf(normalised);
+      }
+      return List.copyOf(items);
+    }
+    String text = String.valueOf(raw.value()).trim();
+    try {
+      return switch (key.kind()) {
+        case STRING -> text;
+        case BOOLEAN -> parseBoolean(text);
+        case INTEGER -> checkRange(key, Long.parseLong(text.replace("_", ""))).intValue();
+        case DECIMAL -> checkRange(key, Double.parseDouble(text));
+        case DURATION -> parseDuration(text);
+        case URL -> parseUrl(text);
+        case ENUM -> parseEnum(key, text);
+        default -> throw new IllegalStateException("unexpected kind " + key.kind());
+      };
+    } catch (NumberFormatException e) {
+      problems.add(new ConfigProblem(raw.location(), key.path(),
+          "expected " + key.kind().expectation() + ", got '" + text + "'"));
+    } catch (IllegalArgumentException e) {
+      problems.add(new ConfigProblem(raw.location(), key.path(), e.getMessage()));
+    }
+    return null;
+  }
+
+  private @Nullable Map<String, String> parseMap(ConfigKey<?> key, RawValue raw) {
+    if (raw.value() instanceof Map<?, ?> map) {
+      Map<String, String> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(String.valueOf(k), String.valueOf(v)));
+      return copy;
+    }
+    Map<String, String> parsed = new LinkedHashMap<>();
+    for (String entry : splitList(String.valueOf(raw.value()))) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        problems.add(new ConfigProblem(raw.location(), key.path(),
+            "expected key=value pairs separated by commas, got '" + entry + "'"));
+        return null;
+      }
+      // OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS values are percent-encoded.
+      parsed.put(entry.substring(0, eq).trim(),
+          URLDecoder.decode(entry.substring(eq + 1).trim(), StandardCharsets.UTF_8));
+    }
+    return parsed;
+  }
+
+  private static List<String> splitList(String text) {
+    List<String> items = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (!part.isBlank()) {
+        items.add(part.trim());
+      }
+    }
+    return items;
+  }
+
+  private static Boolean parseBoolean(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (lower.equals("true")) {
+      return Boolean.TRUE;
+    }
+    if (lower.equals("false")) {
+      return Boolean.FALSE;
+    }
+    throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+  }
+
+  private static Number checkRange(ConfigKey<?> key, Number value) {
+    double v = value.doubleValue();
+    if (v < key.min() || v > key.max()) {
+      throw new IllegalArgumentException(
+          "must be between " + format(key.min()) + " and " + format(key.max()) + ", got "
+              + value);
+    }
+    return value;
+  }
+
+  private static String format(double bound) {
+    return bound == Math.rint(bound) ? Long.toString((long) bound) : Double.toString(bound);
+  }
+
+  static Duration parseDuration(String text) {
+    Matcher matcher = DURATION.matcher(text);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "expected " + ConfigKey.Kind.DURATION.expectation() + ", got '" + text + "'");
+    }
+    double amount = Double.parseDouble(matcher.group(1));
+    if (amount < 0) {
+      throw new IllegalArgumentException("must not be negative, got '" + text + "'");
+    }
+    String unit = matcher.group(2) == null ? "ms" : matcher.group(2);
+    double nanosPerUnit = switch (unit) {
+      case "ns" -> 1;
+      case "us" -> 1e3;
+      case "ms" -> 1e6;
+      case "s" -> 1e9;
+      case "m" -> 60e9;
+      case "h" -> 3600e9;
+      case "d" -> 86400e9;
+      default -> throw new IllegalStateException(unit);
+    };
+    return Duration.ofNanos(Math.round(amount * nanosPerUnit));
+  }
+
+  private static URI parseUrl(String text) {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("is not a valid URL: " + e.getMessage());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IllegalArgumentException(
+          "expected an http or https URL such as http://localhost:4318, got '" + text + "'");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new IllegalArgumentException("URL '" + text + "' has no host");
+    }
+    return uri;
+  }
+
+  private static String parseEnum(ConfigKey<?> key, String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    if (key.allowedValues().contains(lower)) {
+      return lower;
+    }
+    throw new IllegalArgumentException(
+        "'" + text + "' is not one of " + String.join(", ", key.allowedValues())
+            + suggestion(lower, key.allowedValues()));
+  }
+
+  // ---------------------------------------------------------------- checks across keys
+
+  private void crossCheck(Map<String, Object> values, Map<String, String> sources) {
+    Set<String> paths = new HashSet<>();
+    for (ConfigKey<String> key : List.of(
+        CoreKeys.SERVER_PATHS_HEALTH, CoreKeys.SERVER_PATHS_READY, CoreKeys.SERVER_PATHS_METRICS)) {
+      String path = (String) values.getOrDefault(key.path(), key.defaultValue());
+      String where = sources.getOrDefault(key.path(), "default");
+      if (path == null || !path.startsWith("/") || path.contains(" ") || path.contains("?")) {
+        problems.add(new ConfigProblem(where, key.path(),
+            "expected an absolute path such as /healthz, got '" + path + "'"));
+      } else if (!paths.add(path)) {
+        problems.add(new ConfigProblem(where, key.path(),
+            "path " + path + " is already used by another server.paths key"));
+      }
+    }
+    Object name = values.get(CoreKeys.SERVICE_NAME.path());
+    if (name != null && ((String) name).isBlank()) {
+      problems.add(new ConfigProblem(sources.get(CoreKeys.SERVICE_NAME.path()),
+          CoreKeys.SERVICE_NAME.path(), "must not be empty"));
+    }
+  }
+
+  private void deriveDefaults(Map<String, Object> values, Map<String, String> sources) {
+    if (!values.containsKey(CoreKeys.SERVICE_NAME.path())) {
+      Map<String, String> attributes = castMap(values.get(CoreKeys.RESOURCE_ATTRIBUTES.path()));
+      String fromResource = attributes == null ? null : attributes.get("service.name");
+      if (fromResource != null && !fromResource.isBlank()) {
+        values.put(CoreKeys.SERVICE_NAME.path(), fromResource);
+        sources.put(CoreKeys.SERVICE_NAME.path(), "resource.attributes service.name");
+      } else {
+        ServiceNames.Derived derived = ServiceNames.derive(request.systemProperties());
+        values.put(CoreKeys.SERVICE_NAME.path(), derived.name());
+        sources.put(CoreKeys.SERVICE_NAME.path(), "derived from " + derived.origin());
+      }
+    }
+    if (!values.containsKey(CoreKeys.SERVICE_VERSION.path())) {
+      String version = ServiceNames.mainJarVersion(request.systemProperties());
+      if (version != null) {
+        values.put(CoreKeys.SERVICE_VERSION.path(), version);
+        sources.put(CoreKeys.SERVICE_VERSION.path(), "derived from the main jar manifest");
+      }
+    }
+    if (!values.containsKey(CoreKeys.SERVICE_ENVIRONMENT.path())) {
+      Map<String, String> attributes = castMap(values.get(CoreKeys.RESOURCE_ATTRIBUTES.path()));
+      String env = attributes == null ? null : attributes.get("deployment.environment.name");
+      if (env == null && attributes != null) {
+        env = attributes.get("deployment.environment");
+      }
+      if (env != null) {
+        values.put(CoreKeys.SERVICE_ENVIRONMENT.path(), env);
+        sources.put(CoreKeys.SERVICE_ENVIRONMENT.path(), "resource.attributes");
+      }
+    }
+    boolean otlpEndpoint = values.containsKey(CoreKeys.EXPORTER_ENDPOINT.path());
+    if (!values.containsKey(CoreKeys.TRACES_EXPORTER.path())) {
+      String exporter = values.containsKey(CoreKeys.TRACES_ZIPKIN_ENDPOINT.path())
+          ? "zipkin"
+          : otlpEndpoint ? "otlp" : "none";
+      values.put(CoreKeys.TRACES_EXPORTER.path(), exporter);
+      sources.put(CoreKeys.TRACES_EXPORTER.path(), "derived from the configured endpoints");
+    }
+    if (!values.containsKey(CoreKeys.LOGS_EXPORTER.path())) {
+      values.put(CoreKeys.LOGS_EXPORTER.path(), otlpEndpoint ? "otlp" : "none");
+      sources.put(CoreKeys.LOGS_EXPORTER.path(), "derived from the configured endpoints");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static @Nullable Map<String, String> castMap(@Nullable Object value) {
+    return (Map<String, String>) value;
+  }
+
+  // ---------------------------------------------------------------- unknown keys and overrides
+
+  private void checkOverridesAreKnown() {
+    for (String path : request.overrides().keySet()) {
+      if (!keys.containsKey(path)) {
+        problems.add(new ConfigProblem("override " + path, path, unknownKeyMessage(path)));
+      }
+    }
+  }
+
+  // A typo in an OBS_ variable would otherwise be ignored without a word; it is not an error
+  // because other software may use the same prefix.
+  private void warnAboutUnknownOverrides() {
+    Set<String> knownEnv = new HashSet<>(Set.of(CONFIG_ENV));
+    Set<String> knownProperties = new HashSet<>(Set.of(CONFIG_PROPERTY));
+    for (ConfigKey<?> key : keys.values()) {
+      knownEnv.add(key.environmentVariable());
+      knownProperties.add(key.systemProperty());
+    }
+    for (String name : request.environment().keySet()) {
+      if (name.startsWith("OBS_") && !knownEnv.contains(name)) {
+        String path = name.substring(4).toLowerCase(Locale.ROOT).replace('_', '.');
+        LOG.log(System.Logger.Level.WARNING,
+            "obs: environment variable " + name + " matches no configuration key"
+                + suggestionForEnv(path));
+      }
+    }
+    for (String name : request.systemProperties().keySet()) {
+      if (name.startsWith("obs.") && !knownProperties.contains(name)) {
+        LOG.log(System.Logger.Level.WARNING,
+            "obs: system property " + name + " matches no configuration key"
+                + suggestion(name.substring(4), keys.keySet()));
+      }
+    }
+  }
+
+  private String suggestionForEnv(String dotted) {
+    String best = null;
+    int bestScore = Integer.MAX_VALUE;
+    for (ConfigKey<?> key : keys.values()) {
+      int score = Suggestions.distance(dotted, key.path().replace('_', '.'));
+      if (score < bestScore) {
+        bestScore = score;
+        best = key.environmentVariable();
+      }
+    }
+    return best != null && bestScore <= Math.max(2, dotted.length() / 3)
+        ? "; did you mean " + best + "?"
+        : "";
+  }
+
+  private String unknownKeyMessage(String path) {
+    Set<String> candidates = new TreeSet<>(keys.keySet());
+    candidates.addAll(sections);
+    String nearest = Suggestions.nearest(path, candidates);
+    return "unknown key"
+        + (nearest != null ? "; did you mean '" + nearest + "'?" : "")
+        + (nearest == null ? " (valid top-level keys: " + topLevel() + ")" : "");
+  }
+
+  private String topLevel() {
+    Set<String> top = new TreeSet<>();
+    for (String path : keys.keySet()) {
+      int dot = path.indexOf('.');
+      top.add(dot < 0 ? path : path.substring(0, dot));
+    }
+    return String.join(", ", top);
+  }
+
+  private String firstKeyUnder(String section) {
+    for (String path : keys.keySet()) {
+      if (path.startsWith(section + ".")) {
+        return path.substring(section.length() + 1);
+      }
+    }
+    return "enabled";
+  }
+
+  private static String suggestion(String value, java.util.Collection<String> allowed) {
+    String nearest = Suggestions.nearest(value, allowed);
+    return nearest == null ? "" : "; did you mean '" + nearest + "'?";
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static final Pattern LINE_COLUMN = Pattern.compile(":(\\d+):(\\d+)$");
+
+  /** Problems in the file by line and column, then the rest (variables, properties) as found. */
+  private static List<ConfigProblem> inFileOrder(List<ConfigProblem> problems) {
+    List<ConfigProblem> sorted = new ArrayList<>(problems);
+    sorted.sort(java.util.Comparator.comparingLong(ConfigLoader::position));
+    return sorted;
+  }
+
+  private static long position(ConfigProblem problem) {
+    Matcher matcher = LINE_COLUMN.matcher(problem.location());
+    if (!matcher.find()) {
+      return Long.MAX_VALUE;
+    }
+    return Long.parseLong(matcher.group(1)) * 100_000 + Long.parseLong(matcher.group(2));
+  }
+
+  private String location(@Nullable Mark mark) {
+    if (mark == null) {
+      return sourceName;
+    }
+    return sourceName + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+  }
+
+  private static boolean isNull(Node node) {
+    return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
+  }
+
+  private static String firstLine(@Nullable String text) {
+    if (text == null) {
+      return "syntax error";
+    }
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+
+  /** A value as read, before conversion: a string, a list or a map, with where it came from. */
+  private record RawValue(Object value, String location) {}
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.spi;
+
+import io.obs.config.ObsConfig;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.logs.LogRecordProcessor;
+import io.opentelemetry.sdk.metrics.InstrumentSelector;
+import io.opentelemetry.sdk.metrics.View;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.function.UnaryOperator;
+
+/**
+ * What a module may contribute to the shared SDK before obs-core builds it. Modules never build
+ * providers themselves; they hand pieces to obs-core here.
+ *
+ * @since 0.1.0
+ */
+public interface SdkSetup {
+
+  /** The resolved, validated configuration. */
+  ObsConfig config();
+
+  /** The resource every signal will carry. */
+  Resource resource();
+
+  /**
+   * Sets the head sampler. Only one module may do so; a second call fails. Without a call the
+   * sampler is {@code parentbased_always_on}.
+   */
+  void setSampler(Sampler sampler);
+
+  /**
+   * Sets the propagators used for inject and extract. Only one module may do so. Without a call
+   * they are W3C {@code tracecontext} and {@code baggage}.
+   */
+  void setPropagator(TextMapPropagator propagator);
+
+  /** Adds a span processor that runs before the exporting processor, in call order. */
+  void addSpanProcessor(SpanProcessor processor);
+
+  /**
+   * Wraps the processor that exports spans (the batch processor in front of the configured
+   * exporter), e.g. to hold spans back for tail sampling. Wrappers apply in call order.
+   */
+  void wrapExportSpanProcessor(UnaryOperator<SpanProcessor> wrapper);
+
+  /** Adds a metric reader to the shared meter provider (e.g. a Prometheus pull reader). */
+  void addMetricReader(MetricReader reader);
+
+  /** Registers a view on the shared meter provider (bucket boundaries, attribute filters). */
+  void registerView(InstrumentSelector selector, View view);
+
+  /** Adds a log record processor that runs before the exporting processor, in call order. */
+  void addLogRecordProcessor(LogRecordProcessor processor);
+}

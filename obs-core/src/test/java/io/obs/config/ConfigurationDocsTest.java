@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.obs.internal.ConfigDocs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps {@code docs/configuration.md} true: its core table must equal the one generated from
+ * {@link CoreKeys}. Run with {@code -Dobs.docs.update=true} to rewrite the table in place.
+ */
+class ConfigurationDocsTest {
+
+  private static final Path DOC = Path.of("..", "docs", "configuration.md");
+
+  @Test
+  void everyCoreKeyIsDocumentedWithItsDefault() throws Exception {
+    String doc = Files.readString(DOC, StandardCharsets.UTF_8);
+    String begin = ConfigDocs.begin("core");
+    String end = ConfigDocs.end("core");
+    String expected = ConfigDocs.table(CoreKeys.ALL);
+    int from = doc.indexOf(begin);
+    int to = doc.indexOf(end);
+    assertThat(from).as("marker %s in %s", begin, DOC).isNotNegative();
+    assertThat(to).as("marker %s in %s", end, DOC).isGreaterThan(from);
+    String actual = doc.substring(from + begin.length() + 1, to);
+    if (!actual.equals(expected) && Boolean.getBoolean("obs.docs.update")) {
+      Files.writeString(DOC, doc.substring(0, from + begin.length() + 1) + expected
+          + doc.substring(to), StandardCharsets.UTF_8);
+      return;
+    }
+
+    assertThat(actual)
+        .as("docs/configuration.md is behind CoreKeys; rerun this test with"
+            + " -Dobs.docs.update=true to regenerate the table")
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void theCompleteExampleIsValid() throws Exception {
+    String doc = Files.readString(DOC, StandardCharsets.UTF_8);
+    int start = doc.indexOf("```yaml\n");
+    String yaml = doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 7));
+
+    ObsConfig config = io.obs.internal.ConfigLoader.load(new io.obs.internal.RuntimeRequest(
+        null, yaml, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(),
+        java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of(), false),
+        CoreKeys.ALL);
+
+    assertThat(config.get(CoreKeys.SERVICE_NAME)).isEqualTo("order-service");
+    assertThat(config.get(CoreKeys.SERVICE_ENVIRONMENT)).isEqualTo("dev");
+    assertThat(config.get(CoreKeys.METRICS_EXPORTER)).isEqualTo("both");
+  }
+}
