@@ -2,8 +2,13 @@
 package io.obs.internal;
 
 import io.obs.config.ConfigKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Internal: not for use outside obs. Renders configuration keys as the Markdown table rows of
@@ -31,6 +36,35 @@ public final class ConfigDocs {
 
   public static String end(String section) {
     return "<!-- end of generated keys: " + section + " -->";
+  }
+
+  /**
+   * Compares the generated table of one section of a Markdown file with the keys, and rewrites it
+   * when {@code update} is true. Returns null when the file is current, else what is wrong.
+   */
+  public static @Nullable String check(Path doc, String section, List<ConfigKey<?>> keys,
+      boolean update) throws IOException {
+    String text = Files.readString(doc, StandardCharsets.UTF_8);
+    String begin = begin(section);
+    String end = end(section);
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    if (from < 0 || to < from) {
+      return doc + " has no markers for section '" + section + "': add the lines\n" + begin
+          + "\n" + end;
+    }
+    String expected = table(keys);
+    String actual = text.substring(from + begin.length() + 1, to);
+    if (actual.equals(expected)) {
+      return null;
+    }
+    if (update) {
+      Files.writeString(doc, text.substring(0, from + begin.length() + 1) + expected
+          + text.substring(to), StandardCharsets.UTF_8);
+      return null;
+    }
+    return doc + " section '" + section + "' is behind the ConfigKey declarations; rerun the"
+        + " test with -Dobs.docs.update=true to regenerate it. Expected:\n" + expected;
   }
 
   private static String row(ConfigKey<?> key) {

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real JVM that calls {@code System.exit} right after producing spans: the shutdown hook must
+ * deliver every one of them to a reachable backend before the process ends.
+ */
+class ShutdownHookIT {
+
+  static final int SPANS = 300;
+
+  /** The child process: init from variables only, make spans, exit without closing anything. */
+  public static void main(String[] args) {
+    Observability obs = Observability.init();
+    for (int i = 0; i < SPANS; i++) {
+      obs.tracer("hook").spanBuilder("span-" + i).startSpan().end();
+    }
+    System.exit(0);
+  }
+
+  @Test
+  void theShutdownHookFlushesEverythingBeforeTheJvmExits() throws Exception {
+    List<String> names = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    receiver.createContext("/v1/traces", exchange -> {
+      ExportTraceServiceRequest request =
+          ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes());
+      request.getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss ->
+          ss.getSpansList().forEach(span -> names.add(span.getName()))));
+      exchange.sendResponseHeaders(200, 0);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.flush();
+      }
+    });
+    receiver.start();
+    try {
+      ProcessBuilder builder = new ProcessBuilder(
+          ProcessHandle.current().info().command().orElse("java"),
+          "-cp", System.getProperty("java.class.path"), ShutdownHookIT.class.getName());
+      builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT",
+          "http://127.0.0.1:" + receiver.getAddress().getPort());
+      builder.environment().put("OTEL_SERVICE_NAME", "hook-test");
+      // An hour: without the hook nothing would be exported before exit.
+      builder.environment().put("OTEL_BSP_SCHEDULE_DELAY", "3600000");
+      builder.environment().put("OBS_SERVER_ENABLED", "false");
+      builder.redirectErrorStream(true);
+      Process child = builder.start();
+      String output = new String(child.getInputStream().readAllBytes());
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+      assertThat(child.exitValue()).as(output).isZero();
+    } finally {
+      receiver.stop(0);
+    }
+
+    assertThat(names).hasSize(SPANS);
+  }
+}
