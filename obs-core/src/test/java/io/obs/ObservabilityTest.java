@@ -325,6 +325,13 @@ class ObservabilityTest {
         assertThat(point.getValue()).isPositive();
       });
     });
+    assertThat(collected).anySatisfy(metric -> {
+      assertThat(metric.getName()).isEqualTo("otel.sdk.processor.span.processed");
+      assertThat(metric.getLongSumData().getPoints()).anySatisfy(point -> {
+        assertThat(point.getAttributes().asMap().values()).contains("queue_full");
+        assertThat(point.getValue()).isPositive();
+      });
+    });
   }
 
   private static int closedPort() {

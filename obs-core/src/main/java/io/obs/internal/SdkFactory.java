@@ -18,6 +18,7 @@ import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.InternalTelemetryVersion;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.SdkLoggerProviderBuilder;
@@ -185,6 +186,7 @@ final class SdkFactory {
         .setScheduleDelay(config.get(CoreKeys.TRACES_BATCH_SCHEDULE_DELAY))
         .setExporterTimeout(config.get(CoreKeys.TRACES_BATCH_EXPORT_TIMEOUT))
         .setMeterProvider(meterProvider)
+        .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
         .build();
   }
 
@@ -198,7 +200,8 @@ final class SdkFactory {
               .setEndpoint(endpoint)
               .setTimeout(config.get(CoreKeys.EXPORTER_TIMEOUT))
               .setCompression(config.get(CoreKeys.EXPORTER_COMPRESSION))
-              .setMeterProvider(() -> meterProvider);
+              .setMeterProvider(() -> meterProvider)
+              .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST);
           headers().forEach(builder::addHeader);
           exporter = builder.build();
         } else {
@@ -206,7 +209,8 @@ final class SdkFactory {
               .setEndpoint(endpoint)
               .setTimeout(config.get(CoreKeys.EXPORTER_TIMEOUT))
               .setCompression(config.get(CoreKeys.EXPORTER_COMPRESSION))
-              .setMeterProvider(() -> meterProvider);
+              .setMeterProvider(() -> meterProvider)
+              .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST);
           headers().forEach(builder::addHeader);
           exporter = builder.build();
         }
@@ -221,6 +225,7 @@ final class SdkFactory {
             .setEndpoint(endpoint)
             .setReadTimeout(config.get(CoreKeys.EXPORTER_TIMEOUT))
             .setMeterProvider(meterProvider)
+            .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
             .build();
         destinations.add("traces -> zipkin " + endpoint);
         return CountingExporters.spans(exporter, "zipkin", endpoint, telemetry);
@@ -256,7 +261,8 @@ final class SdkFactory {
               .setEndpoint(endpoint)
               .setTimeout(config.get(CoreKeys.EXPORTER_TIMEOUT))
               .setCompression(config.get(CoreKeys.EXPORTER_COMPRESSION))
-              .setMeterProvider(() -> meterProvider);
+              .setMeterProvider(() -> meterProvider)
+              .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST);
           headers().forEach(b::addHeader);
           exporter = b.build();
         } else {
@@ -264,7 +270,8 @@ final class SdkFactory {
               .setEndpoint(endpoint)
               .setTimeout(config.get(CoreKeys.EXPORTER_TIMEOUT))
               .setCompression(config.get(CoreKeys.EXPORTER_COMPRESSION))
-              .setMeterProvider(() -> meterProvider);
+              .setMeterProvider(() -> meterProvider)
+              .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST);
           headers().forEach(b::addHeader);
           exporter = b.build();
         }
@@ -282,6 +289,7 @@ final class SdkFactory {
       LogRecordProcessor processor = BatchLogRecordProcessor.builder(exporter)
           .setScheduleDelay(config.get(CoreKeys.TRACES_BATCH_SCHEDULE_DELAY))
           .setMeterProvider(meterProvider)
+          .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
           .build();
       builder.addLogRecordProcessor(processor);
     }
