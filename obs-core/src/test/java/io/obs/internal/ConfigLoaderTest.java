@@ -335,6 +335,23 @@ class ConfigLoaderTest {
     assertThat(byProperty.file()).contains(file);
   }
 
+  @Test
+  void obsYamlOnTheClasspathIsFoundWhenNothingElseIs(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("obs.yaml"), "service:\n  name: from-classpath\n");
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
+    try (java.net.URLClassLoader loader =
+        new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, previous)) {
+      Thread.currentThread().setContextClassLoader(loader);
+
+      ObsConfig config = ConfigLoader.load(request(null, Map.of(), Map.of(), Map.of()), keys());
+
+      assertThat(config.get(CoreKeys.SERVICE_NAME)).isEqualTo("from-classpath");
+      assertThat(config.sourceOf(CoreKeys.SERVICE_NAME)).isEqualTo("classpath:obs.yaml:2:9");
+    } finally {
+      Thread.currentThread().setContextClassLoader(previous);
+    }
+  }
+
   private static ObsConfig load(@Nullable String yaml, Map<String, String> env) {
     return ConfigLoader.load(request(yaml, env, Map.of(), Map.of()), keys());
   }
