@@ -101,7 +101,7 @@ public final class CoreKeys {
           .defaultDescription(
               "zipkin if traces.zipkin.endpoint is set, else otlp if exporter.endpoint is set,"
                   + " else none")
-          .description("Where spans go.")
+          .description("Where spans go; console prints one summary line per finished trace.")
           .alias("OTEL_TRACES_EXPORTER", CoreKeys::otelExporterName)
           .build();
 

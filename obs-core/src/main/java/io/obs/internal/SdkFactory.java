@@ -8,7 +8,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.exporter.logging.LoggingMetricExporter;
-import io.opentelemetry.exporter.logging.LoggingSpanExporter;
 import io.opentelemetry.exporter.logging.SystemOutLogRecordExporter;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
@@ -231,8 +230,8 @@ final class SdkFactory {
         return CountingExporters.spans(exporter, "zipkin", endpoint, telemetry);
       }
       case "console" -> {
-        destinations.add("traces -> console");
-        return LoggingSpanExporter.create();
+        destinations.add("traces -> console (one line per trace)");
+        return new TraceSummaryExporter();
       }
       default -> {
         destinations.add("traces -> none");
