@@ -267,6 +267,27 @@ class ObservabilityTest {
   }
 
   @Test
+  void aModuleTheConfigurationRequiresFailsInitEvenWithoutFailFast() {
+    ObservabilityModule required = new ObservabilityModule() {
+      @Override
+      public String name() {
+        return "required";
+      }
+
+      @Override
+      public void start(ModuleContext context) {
+        throw new io.obs.spi.ModuleRequirementException("the kernel says no");
+      }
+    };
+
+    assertThatThrownBy(() -> quiet().setModules(List.of(required)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("module 'required' is required by the configuration")
+        .hasMessageContaining("the kernel says no");
+    assertThatThrownBy(Observability::get).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void twoModulesSettingTheSamplerIsAClearError() {
     ObservabilityModule a = samplerModule("a");
     ObservabilityModule b = samplerModule("b");

@@ -7,6 +7,7 @@ import io.obs.config.ObsConfig;
 import io.obs.server.EndpointServer;
 import io.obs.server.ReadinessCheck;
 import io.obs.spi.ModuleContext;
+import io.obs.spi.ModuleRequirementException;
 import io.obs.spi.ObservabilityModule;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -144,7 +145,7 @@ public final class ObservabilityRuntime {
         } catch (Exception stopFailure) {
           e.addSuppressed(stopFailure);
         }
-        if (failFast) {
+        if (failFast || e instanceof ModuleRequirementException) {
           runtime.close();
         }
         moduleFailed(module, "start", e, failFast);
@@ -165,6 +166,10 @@ public final class ObservabilityRuntime {
 
   private static void moduleFailed(ObservabilityModule module, String phase, Exception e,
       boolean failFast) {
+    if (e instanceof ModuleRequirementException required) {
+      throw new IllegalStateException("obs: module '" + module.name() + "' is required by the"
+          + " configuration but cannot " + phase + ": " + required.getMessage(), required);
+    }
     String message = "obs: module '" + module.name() + "' failed to " + phase + ": " + e
         + (failFast ? "" : "; the application goes on without it (fail_fast: true makes this"
             + " fatal)");

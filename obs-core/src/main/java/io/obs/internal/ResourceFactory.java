@@ -54,10 +54,13 @@ public final class ResourceFactory {
       Map<String, String> systemProperties) {
     AttributesBuilder detected = Attributes.builder();
     putIfPresent(detected, "host.name", hostName(environment));
-    detected.put("host.arch", arch(systemProperties.getOrDefault("os.arch", "")));
-    detected.put("os.type", osType(systemProperties.getOrDefault("os.name", "")));
-    putIfPresent(detected, "os.description",
-        systemProperties.get("os.name") + " " + systemProperties.getOrDefault("os.version", ""));
+    putIfPresent(detected, "host.arch", arch(systemProperties.getOrDefault("os.arch", "")));
+    putIfPresent(detected, "os.type", osType(systemProperties.getOrDefault("os.name", "")));
+    String osName = systemProperties.get("os.name");
+    if (osName != null) {
+      putIfPresent(detected, "os.description",
+          osName + " " + systemProperties.getOrDefault("os.version", ""));
+    }
     detected.put("process.pid", ProcessHandle.current().pid());
     putIfPresent(detected, "process.runtime.name", systemProperties.get("java.runtime.name"));
     putIfPresent(detected, "process.runtime.version",

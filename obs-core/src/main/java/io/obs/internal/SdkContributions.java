@@ -7,6 +7,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.View;
+import io.opentelemetry.sdk.metrics.export.MetricProducer;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -36,6 +37,7 @@ final class SdkContributions implements SdkSetup {
   final List<UnaryOperator<SpanProcessor>> exportWrappers = new ArrayList<>();
   final List<MetricReader> metricReaders = new ArrayList<>();
   final List<ViewRegistration> views = new ArrayList<>();
+  final List<MetricProducer> metricProducers = new ArrayList<>();
   final List<LogRecordProcessor> logRecordProcessors = new ArrayList<>();
 
   SdkContributions(ObsConfig config, Resource resource) {
@@ -94,6 +96,11 @@ final class SdkContributions implements SdkSetup {
   @Override
   public void addMetricReader(MetricReader reader) {
     metricReaders.add(Objects.requireNonNull(reader, "reader"));
+  }
+
+  @Override
+  public void addMetricProducer(MetricProducer producer) {
+    metricProducers.add(Objects.requireNonNull(producer, "producer"));
   }
 
   @Override

@@ -99,6 +99,7 @@ final class SdkFactory {
       return builder.build();
     }
     contributions.metricReaders.forEach(builder::registerMetricReader);
+    contributions.metricProducers.forEach(builder::registerMetricProducer);
     String exporter = config.get(CoreKeys.METRICS_EXPORTER);
     // The Prometheus reader comes from obs-metrics through contributions; the push readers are
     // built here.

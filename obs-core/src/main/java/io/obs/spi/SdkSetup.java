@@ -6,6 +6,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.View;
+import io.opentelemetry.sdk.metrics.export.MetricProducer;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -49,6 +50,12 @@ public interface SdkSetup {
 
   /** Adds a metric reader to the shared meter provider (e.g. a Prometheus pull reader). */
   void addMetricReader(MetricReader reader);
+
+  /**
+   * Adds a producer of ready-made metric data (e.g. histograms aggregated in the kernel), read by
+   * every metric reader at collection time.
+   */
+  void addMetricProducer(MetricProducer producer);
 
   /** Registers a view on the shared meter provider (bucket boundaries, attribute filters). */
   void registerView(InstrumentSelector selector, View view);

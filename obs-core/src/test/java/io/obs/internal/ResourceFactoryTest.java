@@ -91,6 +91,17 @@ class ResourceFactoryTest {
   }
 
   @Test
+  void unknownSystemPropertiesLeaveAttributesOutRatherThanEmpty(@TempDir Path proc) {
+    ObsConfig config = ConfigLoader.load(new RuntimeRequest(null, "", Map.of(), Map.of(),
+        Map.of(), List.of(), List.of(), List.of(), List.of(), false), CoreKeys.ALL);
+
+    Resource resource = new ResourceFactory(proc).create(config, Map.of(), Map.of());
+
+    assertThat(resource.getAttributes().asMap().keySet()).extracting(AttributeKey::getKey)
+        .doesNotContain("os.description", "host.arch", "os.type", "process.runtime.name");
+  }
+
+  @Test
   void architectureAndOsNamesFollowSemanticConventions() {
     assertThat(ResourceFactory.arch("x86_64")).isEqualTo("amd64");
     assertThat(ResourceFactory.arch("aarch64")).isEqualTo("arm64");

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.ebpf;
+
+import io.obs.config.ConfigKey;
+import io.obs.ebpf.internal.EbpfSettings;
+import io.obs.ebpf.internal.Syscalls;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code obs.yaml} keys of obs-ebpf-bridge, all under {@code ebpf.}. Like every obs key each
+ * can be set by a system property ({@code -Dobs.ebpf.enabled=false} is the kill switch) or an
+ * environment variable ({@code OBS_EBPF_ENABLED=false}).
+ *
+ * @since 0.1.0
+ */
+public final class EbpfKeys {
+
+  public static final ConfigKey<String> ENABLED =
+      ConfigKey.oneOf("ebpf.enabled", "auto", "true", "false")
+          .defaultValue("auto")
+          .description(
+              "auto: load the kernel programs when the host allows it, else log one WARN line with"
+                  + " the reason and go on; true: fail start-up when they cannot load (with"
+                  + " fail_fast: true, init() fails); false: never touch the kernel.")
+          .build();
+
+  public static final ConfigKey<String> SCOPE =
+      ConfigKey.oneOf("ebpf.scope", "process", "host")
+          .defaultValue("process")
+          .description("process: only this JVM's syscalls and sockets; host: every process.")
+          .build();
+
+  public static final ConfigKey<Boolean> PROGRAMS_SYSCALLS =
+      ConfigKey.bool("ebpf.programs.syscalls")
+          .defaultValue(true)
+          .description("Syscall latency and errors (raw_syscalls sys_enter/sys_exit).")
+          .build();
+
+  public static final ConfigKey<Boolean> PROGRAMS_TCP =
+      ConfigKey.bool("ebpf.programs.tcp")
+          .defaultValue(true)
+          .description("TCP connect latency, RTT, retransmits and bytes (sock/tcp tracepoints).")
+          .build();
+
+  public static final ConfigKey<Boolean> PROGRAMS_SCHED =
+      ConfigKey.bool("ebpf.programs.sched")
+          .defaultValue(false)
+          .description(
+              "Per-thread off-CPU and run-queue time (sched_switch/sched_wakeup); runs on every"
+                  + " context switch of the host, so it is off by default.")
+          .build();
+
+  public static final ConfigKey<List<String>> SYSCALLS =
+      ConfigKey.list("ebpf.syscalls")
+          .defaultValue(List.copyOf(EbpfSettings.DEFAULT_SYSCALLS.stream().sorted().toList()))
+          .allowedValues(Syscalls.names().toArray(new String[0]))
+          .description(
+              "Syscalls measured into syscall.duration and reported when they fail or are slow."
+                  + " Adding read/write costs a map update per call.")
+          .build();
+
+  public static final ConfigKey<Integer> RING_BUFFER_SIZE =
+      ConfigKey.integer("ebpf.ring_buffer_size")
+          .defaultValue(256 * 1024)
+          .range(4096, 1 << 30)
+          .description(
+              "Bytes of each program's ring buffer for discrete events, rounded up to a power of"
+                  + " two; events that find it full are counted in obs.ebpf.events.dropped.")
+          .build();
+
+  public static final ConfigKey<Duration> POLL_INTERVAL =
+      ConfigKey.duration("ebpf.poll_interval")
+          .defaultValue(Duration.ofMillis(100))
+          .description("How often the poller thread drains the ring buffers (at most 60s).")
+          .build();
+
+  public static final ConfigKey<Duration> SLOW_SYSCALL =
+      ConfigKey.duration("ebpf.thresholds.slow_syscall")
+          .defaultValue(Duration.ofMillis(10))
+          .description("A successful traced syscall at least this slow is reported as an event.")
+          .build();
+
+  public static final ConfigKey<Integer> PEER_LIMIT =
+      ConfigKey.integer("ebpf.thresholds.peer_limit")
+          .defaultValue(100)
+          .range(0, 100_000)
+          .description(
+              "Distinct peer values of tcp.connect.duration; later peers are folded into"
+                  + " peer=other.")
+          .build();
+
+  /** Every key of this module, in documentation order. */
+  public static final List<ConfigKey<?>> ALL =
+      List.of(
+          ENABLED,
+          SCOPE,
+          PROGRAMS_SYSCALLS,
+          PROGRAMS_TCP,
+          PROGRAMS_SCHED,
+          SYSCALLS,
+          RING_BUFFER_SIZE,
+          POLL_INTERVAL,
+          SLOW_SYSCALL,
+          PEER_LIMIT);
+
+  private EbpfKeys() {}
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.ebpf.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Internal: not for use outside obs.
+ *
+ * <p>The prebuilt BPF objects (one per feature, from {@code bpf/prebuilt/}) and their programs.
+ */
+public enum Feature {
+  SYSCALLS("syscalls", true, "obs_sys_enter", "obs_sys_exit"),
+  TCP("tcp", true, "obs_tcp_state", "obs_tcp_retrans", "obs_tcp_probe"),
+  SCHED("sched", false, "obs_sched_switch", "obs_sched_wakeup", "obs_sched_wk_new");
+
+  /** Name of the ring buffer map in objects that have one. */
+  public static final String RING = "obs_events";
+
+  /** Name of the per-CPU counter array every object has. */
+  public static final String COUNTERS = "obs_counters";
+
+  private final String objectName;
+  private final boolean hasRing;
+  private final List<String> programs;
+
+  Feature(String objectName, boolean hasRing, String... programs) {
+    this.objectName = objectName;
+    this.hasRing = hasRing;
+    this.programs = List.of(programs);
+  }
+
+  public String objectName() {
+    return objectName;
+  }
+
+  public boolean hasRing() {
+    return hasRing;
+  }
+
+  public List<String> programs() {
+    return programs;
+  }
+
+  /** Where the object sits on the classpath (packaged from bpf/prebuilt). */
+  public String resource() {
+    return "META-INF/obs/bpf/" + objectName + ".bpf.o";
+  }
+
+  /** The object's ELF bytes. */
+  public byte[] readObject() throws IOException {
+    ClassLoader loader = Feature.class.getClassLoader();
+    try (InputStream in =
+        loader == null
+            ? ClassLoader.getSystemResourceAsStream(resource())
+            : loader.getResourceAsStream(resource())) {
+      if (in == null) {
+        throw new IOException(resource() + " is not on the classpath");
+      }
+      return in.readAllBytes();
+    }
+  }
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.ebpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.obs.Observability;
+import io.obs.config.ObsConfigException;
+import io.obs.ebpf.internal.AvailabilityProbe;
+import io.obs.ebpf.internal.AvailabilityProbe.Availability;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The module on any OS, with the host's answer replaced by a fixed probe result. */
+class EbpfBridgeTest {
+  private static final Availability NO_PRIVILEGES =
+      new Availability(
+          List.of(
+              new AvailabilityProbe.Check("os", true, "Linux amd64"),
+              new AvailabilityProbe.Check(
+                  "privileges", false, "CapEff=0000000000000000 lacks CAP_BPF and CAP_PERFMON")));
+
+  private final Logger logger = Logger.getLogger("io.obs.ebpf");
+  private final List<LogRecord> logs = new ArrayList<>();
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          synchronized (logs) {
+            logs.add(r);
+          }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+  private final InMemoryMetricReader reader = InMemoryMetricReader.create();
+
+  @BeforeEach
+  void captureLogs() {
+    logger.addHandler(capture);
+  }
+
+  @AfterEach
+  void release() {
+    logger.removeHandler(capture);
+    Observability.shutdown();
+  }
+
+  private Observability start(Supplier<Availability> probe, Map<String, String> settings) {
+    Observability.Builder b =
+        Observability.builder()
+            .setModules(List.of(new EbpfBridge(probe)))
+            .setRegisterGlobal(false)
+            .setConfigYaml("service:\n  name: ebpf-test\n")
+            .set("traces.exporter", "none")
+            .set("metrics.exporter", "none")
+            .set("logs.exporter", "none")
+            .set("shutdown.hook", "false")
+            .set("server.port", "0")
+            .set("server.host", "127.0.0.1")
+            .addMetricReader(reader);
+    settings.forEach(b::set);
+    return b.build();
+  }
+
+  private List<LogRecord> warnings() {
+    synchronized (logs) {
+      return logs.stream().filter(r -> r.getLevel() == Level.WARNING).toList();
+    }
+  }
+
+  @Test
+  void unavailableHostLogsOneWarningAndTheApplicationStaysReady() throws Exception {
+    Observability obs = start(() -> NO_PRIVILEGES, Map.of());
+
+    EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
+    assertThat(bridge.isActive()).isFalse();
+    assertThat(bridge.status())
+        .isEqualTo("off: privileges: CapEff=0000000000000000 lacks CAP_BPF and CAP_PERFMON");
+    assertThat(warnings()).hasSize(1);
+    assertThat(warnings().get(0).getMessage())
+        .startsWith("obs-ebpf: kernel metrics are off: privileges: CapEff=0000000000000000");
+
+    HttpResponse<String> ready =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + obs.serverPort().orElseThrow() + "/readyz"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("ebpf.kernel").contains("lacks CAP_BPF and CAP_PERFMON");
+
+    MetricData up = metric("obs.ebpf.program.up");
+    assertThat(up.getLongGaugeData().getPoints())
+        .hasSize(5)
+        .allSatisfy(p -> assertThat(p.getValue()).isZero());
+  }
+
+  @Test
+  void disabledBridgeNeverProbesAndStaysQuiet() {
+    Observability obs =
+        start(
+            () -> {
+              throw new AssertionError("probed although ebpf.enabled is false");
+            },
+            Map.of("ebpf.enabled", "false"));
+
+    EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
+    assertThat(bridge.status()).startsWith("off: ebpf.enabled is false");
+    assertThat(warnings()).isEmpty();
+    assertThat(reader.collectAllMetrics()).noneMatch(m -> m.getName().startsWith("obs.ebpf"));
+  }
+
+  @Test
+  void requiredBridgeFailsInitWhenTheHostCannotRunIt() {
+    assertThatThrownBy(
+            () -> start(() -> NO_PRIVILEGES, Map.of("ebpf.enabled", "true")))
+        .hasMessageContaining("ebpf")
+        .hasStackTraceContaining("lacks CAP_BPF and CAP_PERFMON");
+  }
+
+  @Test
+  void unknownSyscallIsAConfigurationError() {
+    assertThatThrownBy(() -> start(() -> NO_PRIVILEGES, Map.of("ebpf.syscalls", "openat,opnat")))
+        .isInstanceOf(ObsConfigException.class)
+        .hasMessageContaining("ebpf.syscalls")
+        .hasMessageContaining("opnat");
+  }
+
+  private MetricData metric(String name) {
+    return reader.collectAllMetrics().stream()
+        .filter(m -> m.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name));
+  }
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.ebpf.internal;
+
+import io.obs.Observability;
+import io.obs.ebpf.EbpfBridge;
+import java.util.List;
+
+/**
+ * Child-JVM entry point of UnprivilegedProbeIT: starts obs with the bridge in auto mode, does
+ * some work, and prints what the bridge says.
+ */
+public final class BridgeMain {
+  private BridgeMain() {}
+
+  public static void main(String[] args) throws Exception {
+    try (Observability obs =
+        Observability.builder()
+            .setModules(List.of(new EbpfBridge()))
+            .setRegisterGlobal(false)
+            .setConfigYaml("service:\n  name: unprivileged\n")
+            .set("traces.exporter", "none")
+            .set("metrics.exporter", "none")
+            .set("logs.exporter", "none")
+            .set("server.enabled", "false")
+            .set("shutdown.hook", "false")
+            .build()) {
+      EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
+      System.out.println("active=" + bridge.isActive());
+      System.out.println("status=" + bridge.status());
+      long sum = 0;
+      for (int i = 0; i < 1000; i++) {
+        sum += Integer.toString(i).hashCode();
+      }
+      System.out.println("healthy=" + (sum != 0));
+    }
+  }
+}

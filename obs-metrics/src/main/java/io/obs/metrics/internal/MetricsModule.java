@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.metrics.internal;
+
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.logging.LoggingMeterRegistry;
+import io.micrometer.core.instrument.logging.LoggingRegistryConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.registry.otlp.CompressionMode;
+import io.micrometer.registry.otlp.OtlpConfig;
+import io.micrometer.registry.otlp.OtlpMeterRegistry;
+import io.obs.config.ConfigKey;
+import io.obs.config.CoreKeys;
+import io.obs.config.ObsConfig;
+import io.obs.metrics.MetricsKeys;
+import io.obs.metrics.ObsMetrics;
+import io.obs.server.EndpointServer;
+import io.obs.spi.ModuleContext;
+import io.obs.spi.ObservabilityModule;
+import io.obs.spi.SdkSetup;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.ExplicitBucketHistogramOptions;
+import io.opentelemetry.sdk.metrics.InstrumentSelector;
+import io.opentelemetry.sdk.metrics.View;
+import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Internal: not for use outside obs.
+ *
+ * <p>The metrics module. One pipeline, so nothing is counted twice: OpenTelemetry API instruments
+ * stay in the SDK's meter provider and are read by an OpenTelemetry {@link PrometheusMetricReader};
+ * Micrometer meters live in a {@link PrometheusMeterRegistry}. The reader is registered as a
+ * collector on the Micrometer registry's own {@link PrometheusRegistry}, so one scrape of that
+ * registry shows both, each instrument exactly once.
+ */
+public final class MetricsModule implements ObservabilityModule {
+
+  private static final System.Logger LOG = System.getLogger("io.obs");
+
+  /** Duration histograms recorded by obs-tracing and OpenTelemetry instrumentations, in seconds. */
+  static final List<String> DURATION_INSTRUMENTS =
+      List.of(
+          "http.server.request.duration",
+          "http.client.request.duration",
+          "rpc.server.call.duration",
+          "rpc.client.call.duration");
+
+  /** gRPC durations of older semantic conventions, recorded in milliseconds. */
+  static final List<String> LEGACY_MS_INSTRUMENTS = List.of("rpc.server.duration", "rpc.client.duration");
+
+  private @Nullable PrometheusMetricReader reader;
+  private @Nullable MeterRegistry registry;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @Override
+  public String name() {
+    return "metrics";
+  }
+
+  @Override
+  public int order() {
+    return 100;
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return MetricsKeys.ALL;
+  }
+
+  @Override
+  public void configure(SdkSetup setup) {
+    ObsConfig config = setup.config();
+    // Both checks run before the SDK is built, so a bad value stops start-up with a clear message
+    // instead of leaving a half-configured pipeline.
+    commonLabels(config, setup.resource());
+    List<Double> buckets = parseBuckets(config.get(MetricsKeys.HTTP_BUCKETS));
+    if (!config.get(CoreKeys.METRICS_ENABLED)) {
+      return;
+    }
+    for (String instrument : DURATION_INSTRUMENTS) {
+      // The unit is part of the selector so an instrument of the same name recorded in
+      // milliseconds is never given bounds meant for seconds.
+      setup.registerView(
+          InstrumentSelector.builder().setName(instrument).setUnit("s").build(),
+          View.builder()
+              .setAggregation(
+                  Aggregation.explicitBucketHistogram(
+                      ExplicitBucketHistogramOptions.builder().setBucketBoundaries(buckets).build()))
+              .build());
+    }
+    // Older semconv gRPC instruments in milliseconds (what obs-tracing records today) get the
+    // same bounds, scaled.
+    List<Double> millis = buckets.stream().map(b -> b * 1000).toList();
+    for (String instrument : LEGACY_MS_INSTRUMENTS) {
+      setup.registerView(
+          InstrumentSelector.builder().setName(instrument).setUnit("ms").build(),
+          View.builder()
+              .setAggregation(
+                  Aggregation.explicitBucketHistogram(
+                      ExplicitBucketHistogramOptions.builder().setBucketBoundaries(millis).build()))
+              .build());
+    }
+    if (servesPrometheus(config)) {
+      reader = PrometheusMetricReader.builder().build();
+      setup.addMetricReader(reader);
+    }
+  }
+
+  @Override
+  public void start(ModuleContext context) {
+    ObsConfig config = context.config();
+    Map<String, String> commonLabels = commonLabels(config, context.resource());
+    boolean enabled = config.get(CoreKeys.METRICS_ENABLED);
+    String exporter = enabled ? config.get(CoreKeys.METRICS_EXPORTER) : "none";
+
+    List<MeterRegistry> children = new ArrayList<>();
+    PrometheusMeterRegistry prometheus = null;
+    if (exporter.equals("prometheus") || exporter.equals("both")) {
+      prometheus = prometheusRegistry(config, commonLabels);
+      children.add(prometheus);
+    }
+    if (exporter.equals("otlp") || exporter.equals("both")) {
+      MeterRegistry otlp = otlpRegistry(config, context.resource());
+      if (otlp != null) {
+        children.add(otlp);
+      }
+    }
+    if (exporter.equals("console")) {
+      children.add(
+          new LoggingMeterRegistry(
+              new LoggingRegistryConfig() {
+                @Override
+                public @Nullable String get(String key) {
+                  return null;
+                }
+
+                @Override
+                public Duration step() {
+                  return config.get(CoreKeys.METRICS_EXPORT_INTERVAL);
+                }
+              },
+              Clock.SYSTEM));
+    }
+    if (children.isEmpty()) {
+      // Application code keeps working with metrics off; values stay in memory only.
+      children.add(new SimpleMeterRegistry());
+    }
+    for (MeterRegistry child : children) {
+      if (child != prometheus) {
+        child.config().commonTags(tags(commonLabels));
+      }
+    }
+    MeterRegistry top = children.size() == 1 ? children.get(0) : composite(children);
+    registry = top;
+
+    if (enabled) {
+      bindJvmMetrics(config, top);
+    }
+    Metrics.globalRegistry.add(top);
+
+    ObsMetrics metrics =
+        ObsMetrics.builder(top)
+            .setCardinalityLimit(config.get(MetricsKeys.CARDINALITY_LIMIT))
+            .setLatencyBuckets(toDurations(parseBuckets(config.get(MetricsKeys.HTTP_BUCKETS))))
+            .setReservedLabels(commonLabels.keySet())
+            .build();
+    context.publish(MeterRegistry.class, top);
+    context.publish(ObsMetrics.class, metrics);
+
+    if (prometheus != null) {
+      context.publish(PrometheusMeterRegistry.class, prometheus);
+      PrometheusRegistry prometheusRegistry = prometheus.getPrometheusRegistry();
+      if (reader != null) {
+        prometheusRegistry.register(
+            new OtelCollector(reader, commonLabels, micrometerNames(prometheus)));
+      }
+      EndpointServer server = context.server();
+      String path = config.get(CoreKeys.SERVER_PATHS_METRICS);
+      if (server != null) {
+        server.register(path, new MetricsHandler(prometheusRegistry));
+      } else {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "obs-metrics: metrics.exporter is {0} but server.enabled is false, so nothing serves"
+                + " {1}; Prometheus cannot scrape this process.",
+            exporter,
+            path);
+      }
+    }
+  }
+
+  @Override
+  public void stop() {
+    MeterRegistry current = registry;
+    if (current != null) {
+      Metrics.globalRegistry.remove(current);
+    }
+    for (AutoCloseable closeable : closeables) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, "obs-metrics: closing " + closeable + " failed", e);
+      }
+    }
+    closeables.clear();
+    if (current != null) {
+      // Closing a push registry publishes what is left once.
+      current.close();
+    }
+    registry = null;
+  }
+
+  static boolean servesPrometheus(ObsConfig config) {
+    String exporter = config.get(CoreKeys.METRICS_EXPORTER);
+    return exporter.equals("prometheus") || exporter.equals("both");
+  }
+
+  /** Parses and checks the bucket list; the message names the key and the bad entry. */
+  static List<Double> parseBuckets(List<String> raw) {
+    List<Double> result = new ArrayList<>();
+    for (String entry : raw) {
+      double value;
+      try {
+        value = Double.parseDouble(entry.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            MetricsKeys.HTTP_BUCKETS.path() + ": '" + entry + "' is not a number of seconds", e);
+      }
+      if (!(value > 0) || Double.isInfinite(value)) {
+        throw new IllegalArgumentException(
+            MetricsKeys.HTTP_BUCKETS.path() + ": bucket bounds must be positive, got " + entry);
+      }
+      if (!result.isEmpty() && value <= result.get(result.size() - 1)) {
+        throw new IllegalArgumentException(
+            MetricsKeys.HTTP_BUCKETS.path()
+                + ": bucket bounds must be strictly increasing, got "
+                + raw);
+      }
+      result.add(value);
+    }
+    if (result.isEmpty()) {
+      throw new IllegalArgumentException(MetricsKeys.HTTP_BUCKETS.path() + " must not be empty");
+    }
+    return result;
+  }
+
+  /** Resolves {@code metrics.common_labels} against the resource; unset attributes are skipped. */
+  static Map<String, String> commonLabels(ObsConfig config, Resource resource) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (Map.Entry<String, String> entry : config.get(MetricsKeys.COMMON_LABELS).entrySet()) {
+      String label = entry.getKey();
+      if (!label.matches("[a-zA-Z_][a-zA-Z0-9_]*") || label.startsWith("__")) {
+        throw new IllegalArgumentException(
+            MetricsKeys.COMMON_LABELS.path() + ": '" + label + "' is not a valid label name");
+      }
+      String value = resource.getAttribute(AttributeKey.stringKey(entry.getValue()));
+      if (value != null && !value.isEmpty()) {
+        labels.put(label, value);
+      }
+    }
+    return labels;
+  }
+
+  private PrometheusMeterRegistry prometheusRegistry(
+      ObsConfig config, Map<String, String> commonLabels) {
+    PrometheusRegistry prometheusRegistry = new PrometheusRegistry();
+    PrometheusMeterRegistry prometheus =
+        config.get(MetricsKeys.EXEMPLARS_ENABLED)
+            ? new PrometheusMeterRegistry(
+                PrometheusConfig.DEFAULT, prometheusRegistry, Clock.SYSTEM, new OtelSpanContext())
+            : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, Clock.SYSTEM);
+    prometheus.config().commonTags(tags(commonLabels));
+    // Two ProcessorMetrics names fail promtool's lint: process_cpu_time_ns_total (a non-base,
+    // abbreviated unit; process_cpu_usage carries the same information) and system_cpu_count (a
+    // _count suffix on a gauge), which is renamed.
+    prometheus.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    prometheus
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count")
+                    ? id.withName("system.cpu.logical")
+                    : id;
+              }
+            });
+    // Every family needs a HELP line to pass promtool's lint; meters declared without a
+    // description are described by their name.
+    prometheus
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                String description = id.getDescription();
+                if (description != null && !description.isBlank()) {
+                  return id;
+                }
+                return new Meter.Id(
+                    id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), id.getName(), id.getType());
+              }
+            });
+    return prometheus;
+  }
+
+  private @Nullable MeterRegistry otlpRegistry(ObsConfig config, Resource resource) {
+    if (config.get(CoreKeys.EXPORTER_PROTOCOL).equals("grpc")) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "obs-metrics: exporter.protocol is grpc; Micrometer meters are pushed over OTLP"
+              + " http/protobuf only, so they are not pushed (OpenTelemetry instruments are)."
+              + " Use metrics.exporter: both to scrape them, or exporter.protocol: http/protobuf.");
+      return null;
+    }
+    URI endpoint =
+        config.find(CoreKeys.EXPORTER_ENDPOINT).orElse(URI.create("http://localhost:4318"));
+    String base = endpoint.toString();
+    String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/metrics";
+    Map<String, String> headers = config.get(CoreKeys.EXPORTER_HEADERS);
+    Duration step = config.get(CoreKeys.METRICS_EXPORT_INTERVAL);
+    boolean gzip = config.get(CoreKeys.EXPORTER_COMPRESSION).equals("gzip");
+    Map<String, String> attributes = new LinkedHashMap<>();
+    // Micrometer describes itself with telemetry.sdk.* and refuses ours (one WARN each).
+    resource
+        .getAttributes()
+        .forEach(
+            (key, value) -> {
+              if (!key.getKey().startsWith("telemetry.sdk.")) {
+                attributes.put(key.getKey(), String.valueOf(value));
+              }
+            });
+    OtlpConfig otlpConfig =
+        new OtlpConfig() {
+          @Override
+          public @Nullable String get(String key) {
+            return null;
+          }
+
+          @Override
+          public String url() {
+            return url;
+          }
+
+          @Override
+          public Duration step() {
+            return step;
+          }
+
+          @Override
+          public Map<String, String> headers() {
+            return headers;
+          }
+
+          @Override
+          public Map<String, String> resourceAttributes() {
+            return attributes;
+          }
+
+          @Override
+          public CompressionMode compressionMode() {
+            return gzip ? CompressionMode.GZIP : CompressionMode.NONE;
+          }
+        };
+    return new OtlpMeterRegistry(otlpConfig, Clock.SYSTEM);
+  }
+
+  private static MeterRegistry composite(List<MeterRegistry> children) {
+    CompositeMeterRegistry composite = new CompositeMeterRegistry();
+    children.forEach(composite::add);
+    return composite;
+  }
+
+  private void bindJvmMetrics(ObsConfig config, MeterRegistry target) {
+    List<MeterBinder> binders = new ArrayList<>();
+    if (config.get(MetricsKeys.JVM_MEMORY)) {
+      binders.add(new JvmMemoryMetrics());
+    }
+    if (config.get(MetricsKeys.JVM_GC)) {
+      JvmGcMetrics gc = new JvmGcMetrics();
+      closeables.add(gc);
+      binders.add(gc);
+    }
+    if (config.get(MetricsKeys.JVM_THREADS)) {
+      binders.add(new JvmThreadMetrics());
+    }
+    if (config.get(MetricsKeys.JVM_CLASSES)) {
+      binders.add(new ClassLoaderMetrics());
+    }
+    if (config.get(MetricsKeys.JVM_CPU)) {
+      binders.add(new ProcessorMetrics());
+    }
+    if (config.get(MetricsKeys.JVM_FILES)) {
+      binders.add(new FileDescriptorMetrics());
+    }
+    if (config.get(MetricsKeys.JVM_UPTIME)) {
+      binders.add(new UptimeMetrics());
+    }
+    binders.forEach(binder -> binder.bindTo(target));
+  }
+
+  /** Keeps the normalised Prometheus names of the Micrometer meters, for collision checks. */
+  private static java.util.function.Supplier<Set<String>> micrometerNames(
+      PrometheusMeterRegistry prometheus) {
+    Map<String, Integer> counts = new ConcurrentHashMap<>();
+    Set<String> view = java.util.Collections.unmodifiableSet(counts.keySet());
+    Set<String> warned = ConcurrentHashMap.newKeySet();
+    prometheus.config().onMeterAdded(meter -> {
+      names(prometheus, meter).forEach(n -> counts.merge(n, 1, Integer::sum));
+      warnIfRenamed(meter.getId().getName(), warned);
+    });
+    prometheus.config().onMeterRemoved(meter -> names(prometheus, meter).forEach(
+        n -> counts.computeIfPresent(n, (k, c) -> c <= 1 ? null : c - 1)));
+    prometheus.getMeters().forEach(meter -> names(prometheus, meter).forEach(
+        n -> counts.merge(n, 1, Integer::sum)));
+    return () -> view;
+  }
+
+  /**
+   * The Prometheus client strips a trailing _created or _info from family names; a plain
+   * Micrometer meter cannot be refused (libraries register them), so say once what happens.
+   */
+  private static void warnIfRenamed(String name, Set<String> warned) {
+    String base = name.replace('.', '_');
+    for (String suffix : List.of("_created", "_info")) {
+      if (base.endsWith(suffix) && warned.add(name)) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "obs-metrics: meter ''{0}'' is exposed on /metrics as ''{1}'' because the Prometheus"
+                + " client strips a trailing ''{2}''; rename it to keep the word.",
+            name,
+            base.substring(0, base.length() - suffix.length()),
+            suffix.substring(1));
+      }
+    }
+  }
+
+  private static List<String> names(PrometheusMeterRegistry prometheus, Meter meter) {
+    Meter.Id id = meter.getId();
+    String name =
+        OtelCollector.familyName(
+            prometheus.config().namingConvention().name(id.getName(), id.getType(), id.getBaseUnit()));
+    return switch (id.getType()) {
+      case TIMER, DISTRIBUTION_SUMMARY, LONG_TASK_TIMER -> List.of(name, name + "_max");
+      default -> List.of(name);
+    };
+  }
+
+  private static List<Tag> tags(Map<String, String> labels) {
+    List<Tag> tags = new ArrayList<>();
+    labels.forEach((k, v) -> tags.add(Tag.of(k, v)));
+    return tags;
+  }
+
+  private static List<Duration> toDurations(List<Double> seconds) {
+    List<Duration> result = new ArrayList<>();
+    for (double s : seconds) {
+      result.add(Duration.ofNanos(Math.round(s * 1e9)));
+    }
+    return result;
+  }
+}
