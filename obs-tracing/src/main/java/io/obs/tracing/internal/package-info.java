@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+/** Internal: not for use outside obs. */
+@NullMarked
+package io.obs.tracing.internal;
+
+import org.jspecify.annotations.NullMarked;
