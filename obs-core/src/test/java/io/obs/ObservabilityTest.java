@@ -227,6 +227,23 @@ class ObservabilityTest {
   }
 
   @Test
+  void moduleValidationProblemsJoinTheConfigurationError() {
+    RecordingModule module = new RecordingModule("first", 1, new ArrayList<>()) {
+      @Override
+      public List<io.obs.config.ConfigProblem> validate(io.obs.config.ObsConfig config) {
+        return List.of(new io.obs.config.ConfigProblem(
+            config.sourceOf(greeting()), "first.greeting", "must be polite"));
+      }
+    };
+
+    assertThatThrownBy(() -> quiet().setModules(List.of(module))
+        .setConfigYaml("first:\n  greeting: oi\nserver:\n  threads: 0\n").build())
+        .isInstanceOf(ObsConfigException.class)
+        .hasMessageContaining("<inline>:4:12: 'server.threads'")
+        .hasMessageContaining("<inline>:2:13: 'first.greeting': must be polite");
+  }
+
+  @Test
   void aFailingModuleDoesNotTakeTheApplicationDown() {
     ObservabilityModule broken = new ObservabilityModule() {
       @Override
@@ -379,7 +396,7 @@ class ObservabilityTest {
   }
 
   /** A module that records its lifecycle and tags spans with its name. */
-  private static final class RecordingModule implements ObservabilityModule {
+  private static class RecordingModule implements ObservabilityModule {
     private final String name;
     private final int order;
     private final List<String> events;
@@ -390,6 +407,10 @@ class ObservabilityTest {
       this.order = order;
       this.events = events;
       this.greeting = ConfigKey.string(name + ".greeting").defaultValue("hello").build();
+    }
+
+    ConfigKey<String> greeting() {
+      return greeting;
     }
 
     @Override

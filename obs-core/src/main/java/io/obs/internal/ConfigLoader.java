@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -95,10 +96,19 @@ public final class ConfigLoader {
    * @throws ObsConfigException listing every problem found
    */
   public static ObsConfig load(RuntimeRequest request, List<ConfigKey<?>> keys) {
-    return new ConfigLoader(request, keys).load();
+    return load(request, keys, config -> List.of());
   }
 
-  private ObsConfig load() {
+  /**
+   * Resolves the configuration and runs further checks (the modules' own) on it; their problems
+   * join the key problems in one exception. The checks see invalid values as their defaults.
+   */
+  public static ObsConfig load(RuntimeRequest request, List<ConfigKey<?>> keys,
+      Function<ObsConfig, List<ConfigProblem>> checks) {
+    return new ConfigLoader(request, keys).load(checks);
+  }
+
+  private ObsConfig load(Function<ObsConfig, List<ConfigProblem>> checks) {
     @Nullable Path file = readSource();
     Map<String, Object> values = new LinkedHashMap<>();
     Map<String, String> sources = new HashMap<>();
@@ -110,11 +120,13 @@ public final class ConfigLoader {
     if (problems.isEmpty()) {
       crossCheck(values, sources);
     }
+    deriveDefaults(values, sources);
+    ObsConfig config = new ObsConfig(List.copyOf(keys.values()), values, sources, file);
+    problems.addAll(checks.apply(config));
     if (!problems.isEmpty()) {
       throw new ObsConfigException(inFileOrder(problems));
     }
-    deriveDefaults(values, sources);
-    return new ObsConfig(List.copyOf(keys.values()), values, sources, file);
+    return config;
   }
 
   // ---------------------------------------------------------------- finding and parsing the file

@@ -2,6 +2,7 @@
 package io.obs.internal;
 
 import io.obs.config.ConfigKey;
+import io.obs.config.ConfigProblem;
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfig;
 import io.obs.server.EndpointServer;
@@ -60,7 +61,20 @@ public final class ObservabilityRuntime {
 
   /** Resolves the configuration a request would run with, without starting anything. */
   public static ObsConfig resolveConfig(RuntimeRequest request) {
-    return ConfigLoader.load(request, allKeys(modules(request)));
+    return load(request, modules(request));
+  }
+
+  // Module checks run only for enabled modules: a switched-off module's keys are not its concern.
+  private static ObsConfig load(RuntimeRequest request, List<ObservabilityModule> modules) {
+    return ConfigLoader.load(request, allKeys(modules), config -> {
+      List<ConfigProblem> problems = new ArrayList<>();
+      for (ObservabilityModule module : modules) {
+        if (config.get(CoreKeys.moduleEnabled(module.name()))) {
+          problems.addAll(module.validate(config));
+        }
+      }
+      return problems;
+    });
   }
 
   /**
@@ -71,7 +85,7 @@ public final class ObservabilityRuntime {
   public static ObservabilityRuntime start(RuntimeRequest request) {
     long startNanos = System.nanoTime();
     List<ObservabilityModule> modules = modules(request);
-    ObsConfig config = ConfigLoader.load(request, allKeys(modules));
+    ObsConfig config = load(request, modules);
     if (!config.get(CoreKeys.ENABLED)) {
       LOG.log(System.Logger.Level.INFO,
           "obs: telemetry is disabled (" + config.sourceOf(CoreKeys.ENABLED)

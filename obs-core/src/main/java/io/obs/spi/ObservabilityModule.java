@@ -2,6 +2,8 @@
 package io.obs.spi;
 
 import io.obs.config.ConfigKey;
+import io.obs.config.ConfigProblem;
+import io.obs.config.ObsConfig;
 import java.util.List;
 
 /**
@@ -10,7 +12,8 @@ import java.util.List;
  * {@code modules.<name>.enabled: false} in {@code obs.yaml} switches it off.
  *
  * <p>Lifecycle: {@link #configKeys()} is read before the configuration is validated (so the
- * module's keys are known and unknown keys are reported); {@link #configure(SdkSetup)} runs before
+ * module's keys are known and unknown keys are reported); {@link #validate(ObsConfig)} adds the
+ * module's own checks; {@link #configure(SdkSetup)} runs before
  * the SDK is built, in {@link #order()}; {@link #start(ModuleContext)} runs after the SDK and the
  * endpoint server are up, in {@link #order()}; {@link #stop()} runs in reverse order at shutdown,
  * before the SDK flushes.
@@ -29,6 +32,15 @@ public interface ObservabilityModule {
 
   /** Keys this module reads from {@code obs.yaml}; they are validated with the core keys. */
   default List<ConfigKey<?>> configKeys() {
+    return List.of();
+  }
+
+  /**
+   * Checks values only this module understands (a regex, a level name, a combination of keys),
+   * after every key passed type validation. The problems join the one {@code ObsConfigException}
+   * with the core problems, so nothing starts; name locations with {@code config.sourceOf(key)}.
+   */
+  default List<ConfigProblem> validate(ObsConfig config) {
     return List.of();
   }
 
