@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.logging.internal;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import io.opentelemetry.context.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Internal: not for use outside obs. The engine behind {@link io.obs.logging.ObsAppender}: a
+ * bounded queue filled by application threads and emptied by one daemon worker that prepares
+ * (redacts), formats and writes each event and hands it to the OpenTelemetry bridge.
+ *
+ * <p>The application thread never waits: {@link #offer} only tries to enqueue. The last fifth of
+ * the queue is reserved for WARN and ERROR, so when the output cannot keep up, TRACE, DEBUG and
+ * INFO are dropped first and WARN/ERROR only once the queue is entirely full. Drops are counted
+ * per level ({@link #dropped}) and summarised by one WARN line per {@code
+ * logs.drop_report_interval}.
+ */
+public final class AsyncLogWriter {
+
+  /** Level slots of the drop counters, in {@link #LEVEL_NAMES} order. */
+  public static final List<String> LEVEL_NAMES = List.of("trace", "debug", "info", "warn", "error");
+
+  private static final int WARN_SLOT = 3;
+  private static final int BATCH = 256;
+  private static final String SELF_LOGGER = "io.obs.logging";
+  private static final long RETIRE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private record Captured(ILoggingEvent event, Context context) {}
+
+  /** A queue replaced by {@link #apply}, emptied until no producer can still hold it. */
+  private record Retired(ArrayBlockingQueue<Captured> queue, long sinceNanos) {}
+
+  /** Settings and the format built from them, switched together. */
+  private record Output(LogSettings settings, EventFormat format) {}
+
+  private final ContextAwareBase status;
+  private final Supplier<OutputStream> sink;
+  private final OtelLogBridge bridge;
+  private final LongAdder[] drops = new LongAdder[LEVEL_NAMES.size()];
+  private final long[] reportedDrops = new long[LEVEL_NAMES.size()];
+  private final LongAdder accepted = new LongAdder();
+  private final AtomicLong handled = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+
+  private volatile Output output;
+  private volatile ArrayBlockingQueue<Captured> queue;
+  private final List<Retired> retired = new CopyOnWriteArrayList<>();
+  private volatile int reserve;
+  private volatile boolean stopping;
+  private @Nullable Thread worker;
+  private long nextReportNanos;
+
+  /**
+   * @param status where the writer reports its own problems (Logback's status manager)
+   * @param sink the output, looked up when the worker starts (so {@code System.setOut} is seen)
+   */
+  public AsyncLogWriter(
+      ContextAwareBase status, LogSettings settings, Supplier<OutputStream> sink) {
+    this.status = status;
+    this.sink = sink;
+    this.output = new Output(settings, formatFor(settings));
+    this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+    this.reserve = settings.queueSize() / 5;
+    this.bridge = new OtelLogBridge(settings.preinitBufferSize());
+    for (int i = 0; i < drops.length; i++) {
+      drops[i] = new LongAdder();
+    }
+  }
+
+  private EventFormat formatFor(LogSettings s) {
+    return s.json() ? new JsonFormat(status.getContext(), s) : new TextFormat();
+  }
+
+  /** Starts the worker thread. */
+  public synchronized void start() {
+    if (worker != null) {
+      return;
+    }
+    stopping = false;
+    nextReportNanos = System.nanoTime() + settings().dropReportInterval().toNanos();
+    Thread thread = new Thread(this::run, "obs-logging");
+    thread.setDaemon(true);
+    worker = thread;
+    thread.start();
+  }
+
+  /**
+   * Enqueues an event without ever blocking. Called on the application thread: captures the
+   * current OpenTelemetry context and lets the event copy what it needs (message, MDC, thread
+   * name) before the hop to the worker.
+   *
+   * @return whether the event was accepted
+   */
+  public boolean offer(ILoggingEvent event) {
+    int slot = slot(event.getLevel());
+    ArrayBlockingQueue<Captured> q = queue;
+    if (slot < WARN_SLOT && q.remainingCapacity() <= reserve) {
+      drops[slot].increment();
+      return false;
+    }
+    event.prepareForDeferredProcessing();
+    if (q.offer(new Captured(event, ContextCapture.current()))) {
+      accepted.increment();
+      return true;
+    }
+    drops[slot].increment();
+    return false;
+  }
+
+  /** Switches to new settings; events already queued are written with the new ones. */
+  public synchronized void apply(LogSettings next) {
+    // The previous format is not stopped: the worker may be using it right now, and it holds
+    // nothing that the garbage collector cannot take back.
+    LogSettings previous = output.settings();
+    output = new Output(next, formatFor(next));
+    if (next.queueSize() != previous.queueSize()) {
+      retired.add(new Retired(queue, System.nanoTime()));
+      reserve = next.queueSize() / 5;
+      queue = new ArrayBlockingQueue<>(next.queueSize());
+    }
+    bridge.setCapacity(next.preinitBufferSize());
+  }
+
+  public LogSettings settings() {
+    return output.settings();
+  }
+
+  public OtelLogBridge bridge() {
+    return bridge;
+  }
+
+  /** Events dropped at this level since start ({@code level} as in {@link #LEVEL_NAMES}). */
+  public long dropped(String level) {
+    return drops[LEVEL_NAMES.indexOf(level)].sum();
+  }
+
+  /**
+   * Waits until every event accepted before this call has been written and handed to the
+   * bridge, or the timeout passes.
+   *
+   * @return whether everything was written in time
+   */
+  public boolean drain(Duration timeout) {
+    long target = accepted.sum();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (handled.get() < target) {
+      if (System.nanoTime() - deadline > 0 || worker == null) {
+        return false;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Writes what is queued (within the timeout) and stops the worker. */
+  public synchronized void stop(Duration timeout) {
+    Thread thread = worker;
+    if (thread == null) {
+      return;
+    }
+    drain(timeout);
+    stopping = true;
+    try {
+      thread.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    worker = null;
+    output.format().stop();
+  }
+
+  /** Writes a line of obs's own (a report) through the normal path, from any thread. */
+  public void writeSelf(Level level, String message) {
+    if (queue.offer(new Captured(selfEvent(level, message), Context.root()))) {
+      accepted.increment();
+    }
+  }
+
+  private static LoggingEvent selfEvent(Level level, String message) {
+    LoggingEvent event = new LoggingEvent();
+    event.setLevel(level);
+    event.setLoggerName(SELF_LOGGER);
+    event.setMessage(message);
+    event.setThreadName(Thread.currentThread().getName());
+    event.setInstant(Instant.now());
+    event.setMDCPropertyMap(Map.of());
+    return event;
+  }
+
+  private void run() {
+    List<Captured> batch = new ArrayList<>(BATCH);
+    OutputStream out = sink.get();
+    while (true) {
+      // A producer may still hold a queue replaced by apply(): keep emptying it for a while.
+      for (Retired old : retired) {
+        old.queue().drainTo(batch, BATCH);
+        if (old.queue().isEmpty() && System.nanoTime() - old.sinceNanos() > RETIRE_NANOS) {
+          retired.remove(old);
+        }
+      }
+      ArrayBlockingQueue<Captured> q = queue;
+      if (batch.isEmpty()) {
+        try {
+          Captured first = q.poll(100, TimeUnit.MILLISECONDS);
+          if (first != null) {
+            batch.add(first);
+          }
+        } catch (InterruptedException e) {
+          // Only stop() ends the worker; an interrupt from elsewhere must not lose events.
+        }
+      }
+      q.drainTo(batch, BATCH - batch.size());
+      if (!batch.isEmpty()) {
+        for (Captured captured : batch) {
+          write(out, captured);
+        }
+        flush(out);
+        // Counted after the flush: drain() promises the events are out, not just formatted.
+        handled.addAndGet(batch.size());
+        batch.clear();
+      }
+      reportDrops(out);
+      if (stopping && queue.isEmpty() && retired.stream().allMatch(r -> r.queue().isEmpty())) {
+        return;
+      }
+    }
+  }
+
+  private void write(OutputStream out, Captured captured) {
+    try {
+      Output o = output;
+      PreparedEvent event =
+          PreparedEvent.prepare(captured.event(), captured.context(), o.settings());
+      if (o.settings().stdout()) {
+        out.write(o.format().format(event));
+      }
+      bridge.emit(event);
+    } catch (IOException | RuntimeException e) {
+      if (failures.getAndIncrement() == 0) {
+        status.addError("obs-logging could not write a log event; further failures are counted"
+            + " silently", e);
+      }
+    }
+  }
+
+  private void flush(OutputStream out) {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      if (failures.getAndIncrement() == 0) {
+        status.addError("obs-logging could not flush its output", e);
+      }
+    }
+  }
+
+  private void reportDrops(OutputStream out) {
+    long now = System.nanoTime();
+    if (now - nextReportNanos < 0) {
+      return;
+    }
+    nextReportNanos = now + settings().dropReportInterval().toNanos();
+    long total = 0;
+    StringBuilder detail = new StringBuilder();
+    for (int i = 0; i < drops.length; i++) {
+      long current = drops[i].sum();
+      long delta = current - reportedDrops[i];
+      reportedDrops[i] = current;
+      total += delta;
+      if (delta > 0) {
+        detail.append(detail.length() == 0 ? "" : ", ").append(LEVEL_NAMES.get(i)).append('=')
+            .append(delta);
+      }
+    }
+    if (total > 0) {
+      // Written directly, not queued: the queue is what overflowed.
+      String message = "obs-logging dropped " + total + " log events in the last "
+          + settings().dropReportInterval().toSeconds() + "s because the output could not keep"
+          + " up (" + detail + "); raise logs.queue_size or log less";
+      write(out, new Captured(selfEvent(Level.WARN, message), Context.root()));
+      flush(out);
+    }
+  }
+
+  private static int slot(Level level) {
+    return switch (level.toInt()) {
+      case Level.ERROR_INT -> 4;
+      case Level.WARN_INT -> 3;
+      case Level.INFO_INT -> 2;
+      case Level.DEBUG_INT -> 1;
+      default -> 0;
+    };
+  }
+}

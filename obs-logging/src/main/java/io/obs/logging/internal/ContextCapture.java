@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.logging.internal;
+
+import io.opentelemetry.context.Context;
+
+/**
+ * Internal: not for use outside obs. Reads the current OpenTelemetry context for a log event —
+ * but only once {@code Observability.init()} has started the logging module.
+ *
+ * <p>Why wait: OpenTelemetry applies {@code ContextStorage} wrappers only if they are added
+ * before the context is first used, and obs modules (obs-ebpf-bridge, obs-logging's own MDC
+ * wrapper) add theirs during {@code init()}. Applications log long before that; if the first log
+ * line already read {@code Context.current()}, every later wrapper would be silently ignored.
+ * Before {@code init()} there is no SDK, so there is no real span to capture anyway.
+ */
+public final class ContextCapture {
+
+  private static volatile boolean enabled;
+
+  private ContextCapture() {}
+
+  /** Called by the logging module when it starts; from then on events capture the context. */
+  public static void enable() {
+    enabled = true;
+  }
+
+  public static boolean isEnabled() {
+    return enabled;
+  }
+
+  /** {@link Context#current()} once enabled, else the root context (without touching storage). */
+  public static Context current() {
+    return enabled ? Context.current() : Context.root();
+  }
+}

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.logging.internal;
+
+import ch.qos.logback.classic.Level;
+import io.obs.config.ConfigKey;
+import io.obs.config.ConfigProblem;
+import io.obs.config.CoreKeys;
+import io.obs.config.ObsConfig;
+import io.obs.config.ObsConfigException;
+import io.obs.logging.internal.redact.Detectors;
+import io.obs.logging.internal.redact.Redactor;
+import io.obs.logging.internal.redact.TextLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Internal: not for use outside obs. Everything the appender and encoder need, resolved once:
+ * from obs.yaml after {@code Observability.init()}, or from defaults (plus a few environment
+ * variables) while Logback starts, before obs.yaml has been read.
+ */
+public final class LogSettings {
+
+  private final boolean json;
+  private final boolean stdout;
+  private final FieldNames fieldNames;
+  private final TextLimits limits;
+  private final int stackTraceDepth;
+  private final @Nullable String serviceName;
+  private final @Nullable String serviceVersion;
+  private final @Nullable String environment;
+  private final List<String> baggageKeys;
+  private final int queueSize;
+  private final Duration dropReportInterval;
+  private final int preinitBufferSize;
+  private final Map<String, Level> levels;
+  private final Builder source;
+
+  /** The last MDC map cleaned and its result (see {@link #cleanMdc}). */
+  private volatile MdcCleaned lastMdc = new MdcCleaned(Map.of(), Map.of());
+
+  private record MdcCleaned(Map<String, String> original, Map<String, String> cleaned) {}
+
+  private LogSettings(Builder b) {
+    this.source = b.copy();
+    this.json = b.json;
+    this.stdout = b.stdout;
+    this.fieldNames = b.fieldNames;
+    this.limits = new TextLimits(b.redactor, b.maxMessageLength, b.truncationMarker);
+    this.stackTraceDepth = b.stackTraceDepth;
+    this.serviceName = b.serviceName;
+    this.serviceVersion = b.serviceVersion;
+    this.environment = b.environment;
+    this.baggageKeys = List.copyOf(b.baggageKeys);
+    this.queueSize = b.queueSize;
+    this.dropReportInterval = b.dropReportInterval;
+    this.preinitBufferSize = b.preinitBufferSize;
+    this.levels = Map.copyOf(b.levels);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings, to derive variants. */
+  public Builder toBuilder() {
+    return source.copy();
+  }
+
+  /**
+   * The settings before obs.yaml is read: every default, with the service identity and format
+   * taken from the same system properties and environment variables obs.yaml would honour, so
+   * that start-up lines already carry {@code service.name}.
+   */
+  public static LogSettings defaults(UnaryOperator<@Nullable String> env,
+      UnaryOperator<@Nullable String> sysprops) {
+    Builder b = builder();
+    String format = firstOf(sysprops.apply("obs.logs.format"), env.apply("OBS_LOGS_FORMAT"));
+    if (format != null) {
+      b.setJson(!format.trim().equalsIgnoreCase("text"));
+    }
+    b.serviceName =
+        firstOf(
+            sysprops.apply("obs.service.name"),
+            env.apply("OBS_SERVICE_NAME"),
+            sysprops.apply("otel.service.name"),
+            env.apply("OTEL_SERVICE_NAME"));
+    b.serviceVersion =
+        firstOf(sysprops.apply("obs.service.version"), env.apply("OBS_SERVICE_VERSION"));
+    b.environment =
+        firstOf(sysprops.apply("obs.service.environment"), env.apply("OBS_SERVICE_ENVIRONMENT"));
+    b.setRedactor(defaultRedactor());
+    return b.build();
+  }
+
+  /** {@link #defaults} for this process. */
+  public static LogSettings defaults() {
+    return defaults(System::getenv, System::getProperty);
+  }
+
+  private static Redactor defaultRedactor() {
+    return Redactor.builder()
+        .addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES))
+        .addDenied(LoggingKeys.DEFAULT_DENYLIST)
+        .build();
+  }
+
+  /**
+   * The settings of a resolved configuration.
+   *
+   * @throws ObsConfigException listing every value that the key types alone cannot reject
+   */
+  public static LogSettings from(ObsConfig config) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    LogSettings settings = resolve(config, problems);
+    if (!problems.isEmpty()) {
+      throw new ObsConfigException(problems);
+    }
+    return settings;
+  }
+
+  /**
+   * The problems with {@code logs.*} values that the key types alone cannot catch: a level that
+   * is not a level, a bad field rename, a regular expression that does not compile.
+   */
+  public static List<ConfigProblem> validate(ObsConfig config) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    resolve(config, problems);
+    return problems;
+  }
+
+  private static LogSettings resolve(ObsConfig config, List<ConfigProblem> problems) {
+    Builder b = builder();
+    b.setJson(config.get(LoggingKeys.FORMAT).toLowerCase(Locale.ROOT).equals("json"));
+    b.setStdout(config.get(LoggingKeys.STDOUT));
+
+    Map<String, String> renames = config.get(LoggingKeys.FIELDS);
+    List<String> fieldProblems = FieldNames.validate(renames);
+    if (fieldProblems.isEmpty()) {
+      b.setFieldNames(FieldNames.of(renames));
+    } else {
+      fieldProblems.forEach(p -> problems.add(problem(config, LoggingKeys.FIELDS, p)));
+    }
+
+    Map<String, Level> levels = new LinkedHashMap<>();
+    config
+        .get(LoggingKeys.LEVELS)
+        .forEach(
+            (logger, level) -> {
+              Level parsed = Level.toLevel(level.trim(), null);
+              if (parsed == null) {
+                problems.add(
+                    problem(
+                        config,
+                        LoggingKeys.LEVELS,
+                        "level of '" + logger + "' must be one of trace, debug, info, warn,"
+                            + " error, off; got '" + level + "'"));
+              } else {
+                levels.put(logger, parsed);
+              }
+            });
+    b.levels.putAll(levels);
+
+    if (config.get(LoggingKeys.REDACTION_ENABLED)) {
+      Redactor.Builder redactor =
+          Redactor.builder()
+              .addDetectors(Detectors.builtIn(config.get(LoggingKeys.REDACTION_DETECTORS)))
+              .addDenied(config.get(LoggingKeys.REDACTION_DENYLIST))
+              .setMask(config.get(LoggingKeys.REDACTION_MASK))
+              .setMode(
+                  config.get(LoggingKeys.REDACTION_MODE).equalsIgnoreCase("hash")
+                      ? Redactor.Mode.HASH
+                      : Redactor.Mode.MASK);
+      config
+          .find(LoggingKeys.REDACTION_HASH_KEY)
+          .filter(k -> !k.isEmpty())
+          .ifPresent(redactor::setHashKey);
+      for (String regex : config.get(LoggingKeys.REDACTION_PATTERNS)) {
+        try {
+          redactor.addDetector(Detectors.userPattern(Pattern.compile(regex)));
+        } catch (PatternSyntaxException e) {
+          problems.add(
+              problem(
+                  config,
+                  LoggingKeys.REDACTION_PATTERNS,
+                  "'" + regex + "' is not a valid regular expression: " + e.getDescription()));
+        }
+      }
+      b.setRedactor(redactor.build());
+    } else {
+      b.setRedactor(Redactor.disabled());
+    }
+    b.setMaxMessageLength(config.get(LoggingKeys.MAX_MESSAGE_LENGTH));
+    b.setTruncationMarker(config.get(LoggingKeys.TRUNCATION_MARKER));
+    b.setStackTraceDepth(config.get(LoggingKeys.STACK_TRACE_MAX_DEPTH));
+    b.setQueueSize(config.get(LoggingKeys.QUEUE_SIZE));
+    b.setDropReportInterval(config.get(LoggingKeys.DROP_REPORT_INTERVAL));
+    b.setPreinitBufferSize(config.get(LoggingKeys.PREINIT_BUFFER_SIZE));
+    b.serviceName = config.find(CoreKeys.SERVICE_NAME).orElse(null);
+    b.serviceVersion = config.find(CoreKeys.SERVICE_VERSION).orElse(null);
+    b.environment = config.find(CoreKeys.SERVICE_ENVIRONMENT).orElse(null);
+    b.setBaggageKeys(config.get(CoreKeys.TRACES_BAGGAGE_ATTRIBUTES));
+    return b.build();
+  }
+
+  private static ConfigProblem problem(ObsConfig config, ConfigKey<?> key, String message) {
+    return new ConfigProblem(config.sourceOf(key), key.path(), message);
+  }
+
+  private static @Nullable String firstOf(@Nullable String... values) {
+    for (String value : values) {
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The MDC map with obs's trace keys left out and every value redacted. Logback's MDC is
+   * copy-on-write: consecutive events of a thread whose MDC did not change carry the very same
+   * map instance, so the last result is remembered by identity and reused.
+   */
+  public Map<String, String> cleanMdc(@Nullable Map<String, String> mdc) {
+    if (mdc == null || mdc.isEmpty()) {
+      return Map.of();
+    }
+    MdcCleaned last = lastMdc;
+    if (last.original() == mdc) {
+      return last.cleaned();
+    }
+    Map<String, String> cleaned = PreparedEvent.cleanMap(mdc, limits);
+    lastMdc = new MdcCleaned(mdc, cleaned);
+    return cleaned;
+  }
+
+  public boolean json() {
+    return json;
+  }
+
+  public boolean stdout() {
+    return stdout;
+  }
+
+  public FieldNames fieldNames() {
+    return fieldNames;
+  }
+
+  public TextLimits limits() {
+    return limits;
+  }
+
+  public int stackTraceDepth() {
+    return stackTraceDepth;
+  }
+
+  public @Nullable String serviceName() {
+    return serviceName;
+  }
+
+  public @Nullable String serviceVersion() {
+    return serviceVersion;
+  }
+
+  public @Nullable String environment() {
+    return environment;
+  }
+
+  public List<String> baggageKeys() {
+    return baggageKeys;
+  }
+
+  public int queueSize() {
+    return queueSize;
+  }
+
+  public Duration dropReportInterval() {
+    return dropReportInterval;
+  }
+
+  public int preinitBufferSize() {
+    return preinitBufferSize;
+  }
+
+  /** Per-logger levels; the key {@code root} (any case) is the root logger. */
+  public Map<String, Level> levels() {
+    return levels;
+  }
+
+  /** Builds {@link LogSettings}; defaults are in the field initialisers. */
+  public static final class Builder {
+    private boolean json = true;
+    private boolean stdout = true;
+    private FieldNames fieldNames = FieldNames.defaults();
+    private Redactor redactor = Redactor.disabled();
+    private int maxMessageLength = 16_384;
+    private String truncationMarker = "...[truncated]";
+    private int stackTraceDepth = 64;
+    private @Nullable String serviceName;
+    private @Nullable String serviceVersion;
+    private @Nullable String environment;
+    private List<String> baggageKeys = List.of();
+    private int queueSize = 8192;
+    private Duration dropReportInterval = Duration.ofSeconds(30);
+    private int preinitBufferSize = 1000;
+    private final Map<String, Level> levels = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder setJson(boolean json) {
+      this.json = json;
+      return this;
+    }
+
+    public Builder setStdout(boolean stdout) {
+      this.stdout = stdout;
+      return this;
+    }
+
+    public Builder setFieldNames(FieldNames fieldNames) {
+      this.fieldNames = Objects.requireNonNull(fieldNames, "fieldNames");
+      return this;
+    }
+
+    public Builder setRedactor(Redactor redactor) {
+      this.redactor = Objects.requireNonNull(redactor, "redactor");
+      return this;
+    }
+
+    public Builder setMaxMessageLength(int maxMessageLength) {
+      if (maxMessageLength < 1) {
+        throw new IllegalArgumentException("maxMessageLength must be positive");
+      }
+      this.maxMessageLength = maxMessageLength;
+      return this;
+    }
+
+    public Builder setTruncationMarker(String marker) {
+      this.truncationMarker = Objects.requireNonNull(marker, "marker");
+      return this;
+    }
+
+    public Builder setStackTraceDepth(int depth) {
+      if (depth < 1) {
+        throw new IllegalArgumentException("depth must be positive");
+      }
+      this.stackTraceDepth = depth;
+      return this;
+    }
+
+    public Builder setService(
+        @Nullable String name, @Nullable String version, @Nullable String environment) {
+      this.serviceName = name;
+      this.serviceVersion = version;
+      this.environment = environment;
+      return this;
+    }
+
+    public Builder setBaggageKeys(List<String> keys) {
+      this.baggageKeys = List.copyOf(keys);
+      return this;
+    }
+
+    public Builder setQueueSize(int queueSize) {
+      if (queueSize < 16) {
+        throw new IllegalArgumentException("queueSize must be at least 16, got " + queueSize);
+      }
+      this.queueSize = queueSize;
+      return this;
+    }
+
+    public Builder setDropReportInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("interval must be positive");
+      }
+      this.dropReportInterval = interval;
+      return this;
+    }
+
+    public Builder setPreinitBufferSize(int size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("size must not be negative");
+      }
+      this.preinitBufferSize = size;
+      return this;
+    }
+
+    public Builder setLevel(String logger, Level level) {
+      levels.put(Objects.requireNonNull(logger, "logger"), Objects.requireNonNull(level, "level"));
+      return this;
+    }
+
+    public LogSettings build() {
+      return new LogSettings(this);
+    }
+
+    Builder copy() {
+      Builder b = new Builder();
+      b.json = json;
+      b.stdout = stdout;
+      b.fieldNames = fieldNames;
+      b.redactor = redactor;
+      b.maxMessageLength = maxMessageLength;
+      b.truncationMarker = truncationMarker;
+      b.stackTraceDepth = stackTraceDepth;
+      b.serviceName = serviceName;
+      b.serviceVersion = serviceVersion;
+      b.environment = environment;
+      b.baggageKeys = baggageKeys;
+      b.queueSize = queueSize;
+      b.dropReportInterval = dropReportInterval;
+      b.preinitBufferSize = preinitBufferSize;
+      b.levels.putAll(levels);
+      return b;
+    }
+  }
+}

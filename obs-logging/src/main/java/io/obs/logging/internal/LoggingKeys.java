@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.logging.internal;
+
+import io.obs.config.ConfigKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Internal: not for use outside obs. The {@code logs.*} keys obs-logging adds to obs.yaml. */
+public final class LoggingKeys {
+
+  public static final ConfigKey<String> FORMAT =
+      ConfigKey.oneOf("logs.format", "json", "text")
+          .defaultValue("json")
+          .description("stdout format: json (one object per line) or text (local development).")
+          .build();
+
+  public static final ConfigKey<Boolean> STDOUT =
+      ConfigKey.bool("logs.stdout")
+          .defaultValue(true)
+          .description("Write log lines to stdout (export over OTLP is independent of this).")
+          .build();
+
+  public static final ConfigKey<Map<String, String>> LEVELS =
+      ConfigKey.map("logs.levels")
+          .defaultValue(Map.of())
+          .description("Per-logger levels, e.g. {root: info, com.zaxxer.hikari: warn}.")
+          .build();
+
+  public static final ConfigKey<Map<String, String>> FIELDS =
+      ConfigKey.map("logs.fields")
+          .defaultValue(Map.of())
+          .description("Renames JSON fields: {default name: new name}, e.g. {trace_id: traceId}.")
+          .build();
+
+  public static final ConfigKey<Integer> QUEUE_SIZE =
+      ConfigKey.integer("logs.queue_size")
+          .defaultValue(8192)
+          .range(64, 1_000_000)
+          .description(
+              "Events waiting to be written; the last fifth is reserved for WARN and ERROR.")
+          .build();
+
+  public static final ConfigKey<Duration> DROP_REPORT_INTERVAL =
+      ConfigKey.duration("logs.drop_report_interval")
+          .defaultValue(Duration.ofSeconds(30))
+          .description("At most one WARN line per interval summarises dropped events.")
+          .build();
+
+  public static final ConfigKey<Integer> PREINIT_BUFFER_SIZE =
+      ConfigKey.integer("logs.preinit_buffer_size")
+          .defaultValue(1000)
+          .range(0, 100_000)
+          .description("Events logged before Observability.init() kept for OTLP export.")
+          .build();
+
+  public static final ConfigKey<Integer> MAX_MESSAGE_LENGTH =
+      ConfigKey.integer("logs.max_message_length")
+          .defaultValue(16_384)
+          .range(64, 10_000_000)
+          .description("Longer messages, field values and stack traces are cut, with a marker.")
+          .build();
+
+  public static final ConfigKey<String> TRUNCATION_MARKER =
+      ConfigKey.string("logs.truncation_marker")
+          .defaultValue("...[truncated]")
+          .description("Appended where a value was cut.")
+          .build();
+
+  public static final ConfigKey<Integer> STACK_TRACE_MAX_DEPTH =
+      ConfigKey.integer("logs.stack_trace.max_depth")
+          .defaultValue(64)
+          .range(1, 10_000)
+          .description("Stack frames written per throwable (causes included) in error.stack_trace.")
+          .build();
+
+  public static final ConfigKey<Boolean> REDACTION_ENABLED =
+      ConfigKey.bool("logs.redaction.enabled")
+          .defaultValue(true)
+          .description("Mask secrets and personal data before anything is written or exported.")
+          .build();
+
+  public static final ConfigKey<String> REDACTION_MODE =
+      ConfigKey.oneOf("logs.redaction.mode", "mask", "hash")
+          .defaultValue("mask")
+          .description(
+              "mask replaces a finding with logs.redaction.mask; hash with a stable keyed hash.")
+          .build();
+
+  public static final ConfigKey<String> REDACTION_MASK =
+      ConfigKey.string("logs.redaction.mask")
+          .defaultValue("****")
+          .description("Replacement text in mask mode.")
+          .build();
+
+  public static final List<String> DETECTOR_NAMES =
+      List.of("email", "phone", "card", "bearer", "jwt", "secret_pair");
+
+  public static final ConfigKey<List<String>> REDACTION_DETECTORS =
+      ConfigKey.list("logs.redaction.detectors")
+          .defaultValue(DETECTOR_NAMES)
+          .allowedValues(DETECTOR_NAMES.toArray(String[]::new))
+          .description("Built-in detectors applied to messages and values.")
+          .build();
+
+  public static final ConfigKey<List<String>> REDACTION_PATTERNS =
+      ConfigKey.list("logs.redaction.patterns")
+          .defaultValue(List.of())
+          .description("Extra Java regular expressions; every match is redacted.")
+          .build();
+
+  public static final List<String> DEFAULT_DENYLIST =
+      List.of(
+          "password",
+          "passwd",
+          "pwd",
+          "secret",
+          "token",
+          "authorization",
+          "cookie",
+          "api_key",
+          "apikey",
+          "private_key",
+          "credentials");
+
+  public static final ConfigKey<List<String>> REDACTION_DENYLIST =
+      ConfigKey.list("logs.redaction.denylist")
+          .defaultValue(DEFAULT_DENYLIST)
+          .description(
+              "Field names whose values are always redacted; a name matches when, lower-cased"
+                  + " without separators, it equals or ends with an entry.")
+          .build();
+
+  public static final ConfigKey<String> REDACTION_HASH_KEY =
+      ConfigKey.string("logs.redaction.hash_key")
+          .defaultDescription("a random key per process")
+          .description(
+              "HMAC key for hash mode; set it (e.g. OBS_LOGS_REDACTION_HASH_KEY) for hashes that"
+                  + " match across processes.")
+          .build();
+
+  public static final List<ConfigKey<?>> ALL =
+      List.of(
+          FORMAT,
+          STDOUT,
+          LEVELS,
+          FIELDS,
+          QUEUE_SIZE,
+          DROP_REPORT_INTERVAL,
+          PREINIT_BUFFER_SIZE,
+          MAX_MESSAGE_LENGTH,
+          TRUNCATION_MARKER,
+          STACK_TRACE_MAX_DEPTH,
+          REDACTION_ENABLED,
+          REDACTION_MODE,
+          REDACTION_MASK,
+          REDACTION_DETECTORS,
+          REDACTION_PATTERNS,
+          REDACTION_DENYLIST,
+          REDACTION_HASH_KEY);
+
+  private LoggingKeys() {}
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.logging.internal;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.AsyncAppenderBase;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.spi.AppenderAttachable;
+import io.obs.config.ConfigKey;
+import io.obs.config.ConfigProblem;
+import io.obs.config.CoreKeys;
+import io.obs.config.ObsConfig;
+import io.obs.logging.ObsAppender;
+import io.obs.logging.ObsEncoder;
+import io.obs.spi.ModuleContext;
+import io.obs.spi.ObservabilityModule;
+import io.obs.spi.SdkSetup;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.ObservableLongCounter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Internal: not for use outside obs. The {@code logging} module: applies obs.yaml to the Logback
+ * set-up that exists when {@code Observability.init()} runs (obs's own from {@link
+ * ObsLogbackConfigurator}, or the user's file referencing {@link ObsAppender}/{@link ObsEncoder}),
+ * connects every {@link ObsAppender} to the shared logger provider (replaying what was logged
+ * before), and publishes the drop counter {@code obs.logs.dropped{level}}.
+ *
+ * <p>Logback configures itself before obs.yaml can be read, so this module re-applies the
+ * settings in {@link #start}: format, field names, redaction, limits, queue size and levels.
+ */
+public final class LoggingModule implements ObservabilityModule {
+
+  private static final AttributeKey<String> LEVEL = AttributeKey.stringKey("level");
+
+  private final List<AsyncLogWriter> writers = new ArrayList<>();
+  private @Nullable ObservableLongCounter dropCounter;
+
+  @Override
+  public String name() {
+    return "logging";
+  }
+
+  @Override
+  public int order() {
+    return 300;
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return LoggingKeys.ALL;
+  }
+
+  /** Bad {@code logs.*} values, reported by obs-core with every other configuration problem. */
+  @Override
+  public List<ConfigProblem> validate(ObsConfig config) {
+    return LogSettings.validate(config);
+  }
+
+  @Override
+  public void configure(SdkSetup setup) {
+    // validate() has run; this only fails if obs-core's checks and ours ever disagree.
+    LogSettings.from(setup.config());
+    MdcContextStorage.install();
+  }
+
+  @Override
+  public void start(ModuleContext context) {
+    ObsConfig config = context.config();
+    LogSettings settings = LogSettings.from(config);
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (!(factory instanceof LoggerContext logback)) {
+      System.getLogger("io.obs.logging")
+          .log(
+              System.Logger.Level.WARNING,
+              "obs-logging: SLF4J is bound to " + factory.getClass().getName()
+                  + ", not Logback; obs's JSON output and log export are off. Remove the other"
+                  + " SLF4J provider from the class path.");
+      return;
+    }
+    // Every module has added its context-storage wrapper by now (configure runs before start).
+    ContextCapture.enable();
+    applyLevels(logback, settings.levels());
+    boolean export = config.get(CoreKeys.LOGS_ENABLED);
+    synchronized (writers) {
+      writers.clear();
+      for (Appender<ILoggingEvent> appender : appenders(logback)) {
+        if (appender instanceof ObsAppender obs) {
+          AsyncLogWriter writer = obs.internalWriter();
+          if (writer == null) {
+            continue;
+          }
+          writer.apply(precedence(obs.adjust(settings), settings, config));
+          writers.add(writer);
+        } else if (appender instanceof OutputStreamAppender<ILoggingEvent> out
+            && out.getEncoder() instanceof ObsEncoder encoder) {
+          encoder.internalApply(precedence(encoder.adjust(settings), settings, config));
+        }
+      }
+      if (export) {
+        for (AsyncLogWriter writer : writers) {
+          long lost = writer.bridge().connect(context.openTelemetry().getLogsBridge());
+          if (lost > 0) {
+            writer.writeSelf(
+                Level.WARN,
+                "obs-logging: " + lost + " log events from before Observability.init() were not"
+                    + " exported: the pre-init buffer was full (logs.preinit_buffer_size; the"
+                    + " oldest events are kept)");
+          }
+        }
+      }
+    }
+    dropCounter =
+        context
+            .selfMeter()
+            .counterBuilder("obs.logs.dropped")
+            .setDescription("Log events dropped because the output could not keep up.")
+            .buildWithCallback(
+                measurement -> {
+                  synchronized (writers) {
+                    for (String level : AsyncLogWriter.LEVEL_NAMES) {
+                      long total = 0;
+                      for (AsyncLogWriter writer : writers) {
+                        total += writer.dropped(level);
+                      }
+                      measurement.record(total, Attributes.of(LEVEL, level));
+                    }
+                  }
+                });
+  }
+
+  // What logback.xml sets on an appender or encoder (format, queue size) beats obs.yaml's
+  // defaults but not a value obs.yaml (or its environment variable) sets explicitly.
+  private static LogSettings precedence(
+      LogSettings fromLogbackXml, LogSettings fromObsYaml, ObsConfig config) {
+    LogSettings.Builder b = fromLogbackXml.toBuilder();
+    if (config.isSet(LoggingKeys.QUEUE_SIZE)) {
+      b.setQueueSize(fromObsYaml.queueSize());
+    }
+    if (config.isSet(LoggingKeys.FORMAT)) {
+      b.setJson(fromObsYaml.json());
+    }
+    return b.build();
+  }
+
+  @Override
+  public void stop() {
+    ObservableLongCounter counter = dropCounter;
+    if (counter != null) {
+      counter.close();
+      dropCounter = null;
+    }
+    synchronized (writers) {
+      // Export what is queued before obs-core flushes and closes the SDK.
+      for (AsyncLogWriter writer : writers) {
+        writer.drain(Duration.ofSeconds(2));
+        writer.bridge().disconnect();
+      }
+      writers.clear();
+    }
+  }
+
+  private static void applyLevels(LoggerContext context, Map<String, Level> levels) {
+    levels.forEach(
+        (name, level) -> {
+          Logger logger =
+              name.equalsIgnoreCase("root")
+                  ? context.getLogger(Logger.ROOT_LOGGER_NAME)
+                  : context.getLogger(name);
+          logger.setLevel(level);
+        });
+  }
+
+  /** Every appender attached to any logger, nested ones (in async appenders) included. */
+  static List<Appender<ILoggingEvent>> appenders(LoggerContext context) {
+    Set<Appender<ILoggingEvent>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Appender<ILoggingEvent>> out = new ArrayList<>();
+    for (Logger logger : context.getLoggerList()) {
+      collect(logger, seen, out);
+    }
+    return out;
+  }
+
+  private static void collect(
+      AppenderAttachable<ILoggingEvent> attachable,
+      Set<Appender<ILoggingEvent>> seen,
+      List<Appender<ILoggingEvent>> out) {
+    Iterator<Appender<ILoggingEvent>> it = attachable.iteratorForAppenders();
+    while (it.hasNext()) {
+      Appender<ILoggingEvent> appender = it.next();
+      if (seen.add(appender)) {
+        out.add(appender);
+        if (appender instanceof AsyncAppenderBase<ILoggingEvent> async) {
+          collect(async, seen, out);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.logging.internal;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.LogRecordBuilder;
+import io.opentelemetry.api.logs.LoggerProvider;
+import io.opentelemetry.api.logs.Severity;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import java.util.ArrayDeque;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Internal: not for use outside obs. Sends prepared events to the shared OpenTelemetry logger
+ * provider, one instrumentation scope per logger name (as OpenTelemetry's own Logback appender
+ * does). Until {@link #connect} the events are kept, up to a bound, and replayed in order when
+ * the SDK is up; the number that did not fit is returned by {@link #connect} for reporting.
+ *
+ * <p>Called from one appender worker thread and from {@code init}/{@code shutdown}; all state
+ * is guarded by this object's monitor, which the worker holds only briefly per event.
+ */
+public final class OtelLogBridge {
+
+  private static final String SDK_LOGGERS = "io.opentelemetry.";
+
+  private final ArrayDeque<PreparedEvent> pending = new ArrayDeque<>();
+  private int capacity;
+  private long overflow;
+  private @Nullable LoggerProvider provider;
+
+  public OtelLogBridge(int capacity) {
+    this.capacity = capacity;
+  }
+
+  /** Sets how many events are kept before the SDK is up (drops the oldest beyond it). */
+  public synchronized void setCapacity(int capacity) {
+    this.capacity = capacity;
+    while (pending.size() > capacity) {
+      pending.removeLast();
+      overflow++;
+    }
+  }
+
+  /**
+   * Exports the event now, or keeps it until {@link #connect}. Events of the OpenTelemetry SDK's
+   * own loggers are not exported (only written): an exporter that logs its failure would
+   * otherwise feed its own queue.
+   */
+  public synchronized void emit(PreparedEvent event) {
+    if (event.getLoggerName().startsWith(SDK_LOGGERS)) {
+      return;
+    }
+    LoggerProvider target = provider;
+    if (target != null) {
+      send(target, event);
+    } else if (pending.size() < capacity) {
+      pending.addLast(event);
+    } else {
+      overflow++;
+    }
+  }
+
+  /**
+   * Starts exporting to {@code target}, first replaying the kept events in logging order.
+   *
+   * @return how many events logged before this call could not be kept
+   */
+  public synchronized long connect(LoggerProvider target) {
+    for (PreparedEvent event : pending) {
+      send(target, event);
+    }
+    pending.clear();
+    provider = target;
+    long lost = overflow;
+    overflow = 0;
+    return lost;
+  }
+
+  /** Stops exporting; later events are kept again for a later {@link #connect}. */
+  public synchronized void disconnect() {
+    provider = null;
+  }
+
+  public synchronized boolean isConnected() {
+    return provider != null;
+  }
+
+  /** Number of events waiting for {@link #connect}. */
+  public synchronized int pendingCount() {
+    return pending.size();
+  }
+
+  private static void send(LoggerProvider target, PreparedEvent event) {
+    LogRecordBuilder record =
+        target.get(event.getLoggerName().isEmpty() ? "ROOT" : event.getLoggerName())
+            .logRecordBuilder();
+    record.setTimestamp(event.getInstant());
+    record.setSeverity(severity(event.getLevel()));
+    record.setSeverityText(event.getLevel().levelStr);
+    record.setBody(event.getFormattedMessage());
+    record.setContext(traceContext(event));
+    record.setAllAttributes(attributes(event));
+    record.emit();
+  }
+
+  private static Context traceContext(PreparedEvent event) {
+    SpanContext span = event.spanContext();
+    Context context = event.context();
+    if (span != null && !Span.fromContext(context).getSpanContext().isValid()) {
+      // The trace ids came from the MDC (Logback's own AsyncAppender in front of obs).
+      return Context.root().with(Span.wrap(span));
+    }
+    return context;
+  }
+
+  static Attributes attributes(PreparedEvent event) {
+    AttributesBuilder attributes = Attributes.builder();
+    attributes.put("thread.name", event.getThreadName());
+    if (event.requestId() != null) {
+      attributes.put("http.request.id", event.requestId());
+    }
+    event.baggage().forEach(attributes::put);
+    event.getMDCPropertyMap().forEach(
+        (k, v) -> {
+          if (!io.obs.logging.LogFields.MDC_KEYS.contains(k)) {
+            attributes.put(k, v);
+          }
+        });
+    for (Map.Entry<String, JsonNode> field : event.structuredFields().properties()) {
+      JsonNode value = field.getValue();
+      if (value.isIntegralNumber() && value.canConvertToLong()) {
+        attributes.put(field.getKey(), value.longValue());
+      } else if (value.isNumber()) {
+        attributes.put(field.getKey(), value.doubleValue());
+      } else if (value.isBoolean()) {
+        attributes.put(field.getKey(), value.booleanValue());
+      } else if (value.isTextual()) {
+        attributes.put(field.getKey(), value.textValue());
+      } else if (!value.isNull()) {
+        attributes.put(field.getKey(), value.toString());
+      }
+    }
+    if (event.errorType() != null) {
+      attributes.put("exception.type", event.errorType());
+      if (event.errorMessage() != null) {
+        attributes.put("exception.message", event.errorMessage());
+      }
+      String stackTrace = event.stackTrace();
+      if (stackTrace != null) {
+        attributes.put("exception.stacktrace", stackTrace);
+      }
+    }
+    return attributes.build();
+  }
+
+  static Severity severity(Level level) {
+    return switch (level.toInt()) {
+      case Level.ERROR_INT -> Severity.ERROR;
+      case Level.WARN_INT -> Severity.WARN;
+      case Level.INFO_INT -> Severity.INFO;
+      case Level.DEBUG_INT -> Severity.DEBUG;
+      case Level.TRACE_INT -> Severity.TRACE;
+      default -> Severity.UNDEFINED_SEVERITY_NUMBER;
+    };
+  }
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.logging.internal.redact;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Internal: not for use outside obs. A detector made of a {@link Prescan} flag, a regular
+ * expression and an optional check of each match (the Luhn sum for card numbers, a digit count
+ * for phone numbers). The finding is the first capturing group that matched, or the whole match
+ * when the pattern has no groups, so a detector can keep context such as {@code password=}
+ * visible.
+ */
+final class PatternDetector implements Detector {
+
+  private final String name;
+  private final int requires;
+  private final Pattern pattern;
+  private final Predicate<String> accept;
+
+  PatternDetector(
+      String name, int requires, Pattern pattern, Predicate<String> accept) {
+    this.name = name;
+    this.requires = requires;
+    this.pattern = pattern;
+    this.accept = accept;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int requires() {
+    return requires;
+  }
+
+  @Override
+  public @Nullable List<Finding> find(String text, @Nullable List<Finding> out) {
+    List<Finding> findings = out;
+    Matcher matcher = pattern.matcher(text);
+    while (matcher.find()) {
+      int group = 0;
+      for (int g = 1; g <= matcher.groupCount(); g++) {
+        if (matcher.start(g) >= 0) {
+          group = g;
+          break;
+        }
+      }
+      int start = matcher.start(group);
+      int end = matcher.end(group);
+      if (end > start && accept.test(text.substring(start, end))) {
+        if (findings == null) {
+          findings = new ArrayList<>(2);
+        }
+        findings.add(new Finding(start, end, name));
+      }
+    }
+    return findings;
+  }
+}

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/** Internal: not for use outside obs. */
+@NullMarked
+package io.obs.logging.internal.redact;
+
+import org.jspecify.annotations.NullMarked;

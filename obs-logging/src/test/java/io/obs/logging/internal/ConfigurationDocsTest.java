@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.logging.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.obs.internal.ConfigDocs;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the logging table of {@code docs/configuration.md} equal to the keys this module declares.
+ * Run with {@code -Dobs.docs.update=true} to rewrite the table.
+ */
+class ConfigurationDocsTest {
+
+  @Test
+  void everyKeyIsDocumentedWithItsDefault() throws Exception {
+    assertThat(ConfigDocs.check(Path.of("..", "docs", "configuration.md"), "logging", LoggingKeys.ALL,
+        Boolean.getBoolean("obs.docs.update"))).isNull();
+  }
+}
