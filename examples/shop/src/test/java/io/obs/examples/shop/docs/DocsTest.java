@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.examples.shop.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.obs.Observability;
+import io.obs.config.ObsConfigException;
+import io.obs.examples.shop.launcher.ShopLauncher;
+import io.obs.internal.ConfigLoader;
+import io.obs.internal.RuntimeRequest;
+import io.obs.logging.LogFields;
+import io.opentelemetry.api.common.AttributeKey;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Keeps getting-started.md, deployment.md, migration.md and correlation.md honest: every fenced
+ * block is either a region of a real file that the build compiles ({@code include}) or is validated
+ * here by kind ({@code check}). The kinds that need running services (PromQL, LogQL, Grafana
+ * settings, sample log lines) are checked against live output by {@code ShopIT}.
+ */
+class DocsTest {
+
+  /** Kinds validated here or in ShopIT; a block with any other kind fails. */
+  private static final Set<String> KINDS =
+      Set.of("obs.yaml", "shell", "maven-dependencies", "kubernetes", "collector", "grafana",
+          "log-line", "promql", "logql", "prometheus-rules");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void everyBlockIsIncludedFromAFileOrCheckedByKind() {
+    List<DocBlocks.Block> blocks = DocBlocks.all();
+
+    assertThat(blocks).hasSizeGreaterThan(10);
+    assertThat(blocks)
+        .allSatisfy(b -> assertThat(b.directive())
+            .as("%s: a block needs <!-- include: path#tag --> or <!-- check: kind -->", b.where())
+            .isNotNull());
+    assertThat(blocks)
+        .filteredOn(b -> "check".equals(b.directive()))
+        .allSatisfy(b -> assertThat(KINDS).as(b.where()).contains(b.argument()));
+  }
+
+  @Test
+  void includedBlocksEqualTheRegionsOfTheFilesTheyQuote() {
+    List<DocBlocks.Block> included =
+        DocBlocks.all().stream().filter(b -> "include".equals(b.directive())).toList();
+
+    assertThat(included).isNotEmpty();
+    for (DocBlocks.Block block : included) {
+      String argument = block.argument();
+      int hash = argument.indexOf('#');
+      Path file = DocBlocks.repoRoot().resolve(hash < 0 ? argument : argument.substring(0, hash));
+      String tag = hash < 0 ? null : argument.substring(hash + 1);
+      assertThat(file).as(block.where()).isRegularFile();
+      assertThat(block.text()).as("%s quotes %s", block.where(), argument)
+          .isEqualTo(DocBlocks.region(file, tag));
+    }
+  }
+
+  @Test
+  void obsYamlBlocksAreValidAgainstEveryModulesKeys() {
+    List<DocBlocks.Block> blocks = DocBlocks.checked("obs.yaml");
+
+    assertThat(blocks).hasSizeGreaterThanOrEqualTo(3);
+    for (DocBlocks.Block block : blocks) {
+      RuntimeRequest request =
+          new RuntimeRequest(null, block.text(), Map.of(), Map.of(), Map.of(), List.of(),
+              List.of(), List.of(), null, false);
+      assertThatCode(() -> ConfigLoader.load(request, ObsKeys.all()))
+          .as(block.where())
+          .doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void theConfigValidationActuallyRejectsAWrongKey() {
+    RuntimeRequest request =
+        new RuntimeRequest(null, "traces:\n  exporterr: zipkin\n", Map.of(), Map.of(), Map.of(),
+            List.of(), List.of(), List.of(), null, false);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ConfigLoader.load(request, ObsKeys.all()))
+        .isInstanceOf(ObsConfigException.class)
+        .hasMessageContaining("traces.exporter");
+  }
+
+  @Test
+  void mavenBlocksImportTheRealBomAndUseOnlyArtifactsItManages() throws Exception {
+    Document root = xml(Files.readString(DocBlocks.repoRoot().resolve("pom.xml")));
+    String version = childText(root.getDocumentElement(), "version");
+    Document bom = xml(Files.readString(DocBlocks.repoRoot().resolve("obs-bom/pom.xml")));
+    Set<String> managed = new HashSet<>();
+    NodeList bomDeps = bom.getElementsByTagName("dependency");
+    for (int i = 0; i < bomDeps.getLength(); i++) {
+      managed.add(childText((Element) bomDeps.item(i), "artifactId"));
+    }
+    assertThat(childText(bom.getDocumentElement(), "version")).isEqualTo(version);
+
+    List<DocBlocks.Block> blocks = DocBlocks.checked("maven-dependencies");
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      // A snippet may hold several top-level elements; wrap it as the <project> it goes into.
+      Document doc = xml("<project>" + block.text() + "</project>");
+      NodeList deps = doc.getElementsByTagName("dependency");
+      assertThat(deps.getLength()).as(block.where()).isPositive();
+      boolean importsBom = false;
+      for (int i = 0; i < deps.getLength(); i++) {
+        Element dep = (Element) deps.item(i);
+        assertThat(childText(dep, "groupId")).as(block.where()).isEqualTo("io.obs");
+        String artifact = childText(dep, "artifactId");
+        if (artifact.equals("obs-bom")) {
+          assertThat(childText(dep, "version")).as(block.where()).isEqualTo(version);
+          assertThat(childText(dep, "type")).as(block.where()).isEqualTo("pom");
+          assertThat(childText(dep, "scope")).as(block.where()).isEqualTo("import");
+          importsBom = true;
+        } else {
+          assertThat(managed).as("%s: the BOM manages %s", block.where(), artifact)
+              .contains(artifact);
+        }
+      }
+      assertThat(importsBom).as("%s imports obs-bom", block.where()).isTrue();
+    }
+  }
+
+  @Test
+  void shellBlocksUseRealPathsOptionsAndVariables() throws Exception {
+    Set<String> variables = new HashSet<>(ObsKeys.environmentVariables());
+    String launcherSource = Files.readString(DocBlocks.repoRoot().resolve(
+        "examples/shop/src/main/java/io/obs/examples/shop/launcher/ShopLauncher.java"));
+    String shopPom = Files.readString(DocBlocks.repoRoot().resolve("examples/shop/pom.xml"));
+    Pattern assignment = Pattern.compile("(?:^|\\s)([A-Z][A-Z0-9_]+)=");
+    Pattern path = Pattern.compile("(?:^|\\s)((?:\\./)?(?:examples|docs|obs-[a-z-]+)/\\S*|\\./mvnw)");
+    Pattern url = Pattern.compile("https?://(?:localhost|127\\.0\\.0\\.1):(\\d+)(/[^\\s'\"?]*)?");
+
+    List<DocBlocks.Block> blocks = DocBlocks.checked("shell");
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      String text = block.text().replace("\\\n", " ");
+      for (String line : text.split("\n")) {
+        if (line.startsWith("#")) {
+          continue;
+        }
+        // The variables of one command must form a valid obs configuration, as init() sees it.
+        Map<String, String> env = new HashMap<>();
+        Matcher v = Pattern.compile("(?:^|\\s)([A-Z][A-Z0-9_]+)=(\\S+)").matcher(line);
+        while (v.find()) {
+          env.put(v.group(1), v.group(2));
+        }
+        if (!env.isEmpty()) {
+          RuntimeRequest request = new RuntimeRequest(null, "", Map.of(), env, Map.of(),
+              List.of(), List.of(), List.of(), null, false);
+          assertThatCode(() -> ConfigLoader.load(request, ObsKeys.all()))
+              .as("%s: %s", block.where(), env)
+              .doesNotThrowAnyException();
+        }
+        Matcher a = assignment.matcher(line);
+        while (a.find()) {
+          String name = a.group(1);
+          assertThat(variables.contains(name) || launcherSource.contains("\"" + name + "\""))
+              .as("%s: %s is neither an obs/OTel variable nor one the shop reads",
+                  block.where(), name)
+              .isTrue();
+        }
+        Matcher p = path.matcher(line);
+        while (p.find()) {
+          String file = p.group(1).replaceFirst("^\\./", "");
+          if (file.equals("examples/shop/target/shop-launcher.jar")) {
+            assertThat(shopPom).as(block.where()).contains("<finalName>shop-launcher</finalName>");
+          } else {
+            assertThat(DocBlocks.repoRoot().resolve(file)).as(block.where()).exists();
+          }
+        }
+        int jar = line.indexOf("shop-launcher.jar");
+        if (jar >= 0) {
+          String[] options = line.substring(jar + "shop-launcher.jar".length()).trim().split("\\s+");
+          String[] given = options.length == 1 && options[0].isEmpty() ? new String[0] : options;
+          assertThatCode(() -> ShopLauncher.Options.parse(given)).as(block.where())
+              .doesNotThrowAnyException();
+        }
+        Matcher u = url.matcher(line);
+        while (u.find()) {
+          String port = u.group(1);
+          String urlPath = u.group(2) == null ? "" : u.group(2);
+          switch (port) {
+            case "9464", "9465" ->
+                assertThat(urlPath).as(block.where()).isIn("/metrics", "/healthz", "/readyz");
+            case "8080" -> assertThat(urlPath).as(block.where()).matches("/orders/[^/]+|/hello");
+            case "8081" -> assertThat(urlPath).as(block.where()).matches("/stock/[^/]+");
+            case "9411" -> assertThat(urlPath).as(block.where()).isEqualTo("/api/v2/spans");
+            default -> throw new AssertionError(block.where() + ": unexpected port " + port);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void kubernetesManifestsSetWhatObsReadsAndGrantOnlyBpfCapabilities() throws Exception {
+    Set<String> variables = ObsKeys.environmentVariables();
+    List<DocBlocks.Block> blocks = DocBlocks.checked("kubernetes");
+    assertThat(blocks).isNotEmpty();
+    Set<String> downward = new HashSet<>();
+    boolean capabilities = false;
+    for (DocBlocks.Block block : blocks) {
+      assertThat(block.text()).as(block.where()).doesNotContain("privileged: true");
+      for (Object doc : yaml().loadAll(new StringReader(block.text()))) {
+        assertThat(doc).as(block.where()).isInstanceOf(Map.class);
+        List<Map<String, Object>> containers = new ArrayList<>();
+        collect(doc, "containers", containers);
+        for (Map<String, Object> container : containers) {
+          for (Object e : list(container.get("env"))) {
+            Map<?, ?> env = (Map<?, ?>) e;
+            String name = String.valueOf(env.get("name"));
+            if (name.startsWith("K8S_")) {
+              downward.add(name);
+              assertThat(env.get("valueFrom")).as("%s: %s from the downward API", block.where(), name)
+                  .isNotNull();
+            } else if (name.startsWith("OBS_") || name.startsWith("OTEL_")) {
+              assertThat(variables).as(block.where()).contains(name);
+            }
+          }
+          Object security = container.get("securityContext");
+          if (security instanceof Map<?, ?> s && s.get("capabilities") instanceof Map<?, ?> c) {
+            assertThat(list(c.get("add")))
+                .as(block.where())
+                .containsExactlyInAnyOrder((Object) "BPF", "PERFMON");
+            capabilities = true;
+          }
+        }
+      }
+    }
+    assertThat(downward)
+        .containsExactlyInAnyOrder("K8S_POD_NAME", "K8S_NAMESPACE_NAME", "K8S_NODE_NAME", "K8S_POD_UID");
+    assertThat(capabilities).as("a manifest grants the eBPF bridge its capabilities").isTrue();
+    // And obs really turns each of them into its resource attribute.
+    Map<String, String> env = new HashMap<>();
+    for (String name : downward) {
+      env.put(name, "value-of-" + name);
+    }
+    try (Observability obs = Observability.builder()
+        .setConfigYaml("service:\n  name: k8s-check\nserver:\n  enabled: false\n")
+        .setEnvironment(env)
+        .setSystemProperties(Map.of())
+        .setModules(List.of())
+        .setRegisterGlobal(false)
+        .build()) {
+      assertThat(obs.resource().getAttribute(AttributeKey.stringKey("k8s.pod.name")))
+          .isEqualTo("value-of-K8S_POD_NAME");
+      assertThat(obs.resource().getAttribute(AttributeKey.stringKey("k8s.namespace.name")))
+          .isEqualTo("value-of-K8S_NAMESPACE_NAME");
+      assertThat(obs.resource().getAttribute(AttributeKey.stringKey("k8s.node.name")))
+          .isEqualTo("value-of-K8S_NODE_NAME");
+      assertThat(obs.resource().getAttribute(AttributeKey.stringKey("k8s.pod.uid")))
+          .isEqualTo("value-of-K8S_POD_UID");
+    }
+  }
+
+  @Test
+  void collectorConfigsWireEveryPipelineToDefinedComponents() {
+    List<DocBlocks.Block> blocks = DocBlocks.checked("collector");
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      Map<?, ?> config = (Map<?, ?>) yaml().load(block.text());
+      Map<?, ?> pipelines = (Map<?, ?>) ((Map<?, ?>) config.get("service")).get("pipelines");
+      assertThat(pipelines).as(block.where()).isNotEmpty();
+      for (Map.Entry<?, ?> pipeline : pipelines.entrySet()) {
+        assertThat(String.valueOf(pipeline.getKey())).matches("(traces|metrics|logs)(/.+)?");
+        Map<?, ?> parts = (Map<?, ?>) pipeline.getValue();
+        for (String section : List.of("receivers", "processors", "exporters")) {
+          for (Object component : list(parts.get(section))) {
+            Set<Object> defined = new HashSet<>(((Map<?, ?>) config.get(section)).keySet());
+            assertThat(defined)
+                .as("%s: pipeline %s uses %s %s", block.where(), pipeline.getKey(), section, component)
+                .contains(component);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void grafanaProvisioningReferencesOnlyDataSourcesItDefines() {
+    List<DocBlocks.Block> blocks = DocBlocks.checked("grafana");
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      Map<?, ?> config = (Map<?, ?>) yaml().load(block.text());
+      Set<String> uids = new HashSet<>();
+      for (Object ds : list(config.get("datasources"))) {
+        uids.add(String.valueOf(((Map<?, ?>) ds).get("uid")));
+      }
+      List<String> references = new ArrayList<>();
+      collectValues(config, Set.of("datasourceUid"), references);
+      assertThat(references).as(block.where()).isNotEmpty();
+      assertThat(uids).as(block.where()).containsAll(references);
+    }
+  }
+
+  @Test
+  void sampleLogLinesUseObsFieldNames() throws Exception {
+    List<DocBlocks.Block> blocks = DocBlocks.checked("log-line");
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      JsonNode line = JSON.readTree(block.text());
+      List<String> names = new ArrayList<>();
+      line.fieldNames().forEachRemaining(names::add);
+      assertThat(names).as(block.where())
+          .contains(LogFields.TIMESTAMP, LogFields.LEVEL, LogFields.MESSAGE, LogFields.SERVICE_NAME,
+              LogFields.TRACE_ID, LogFields.SPAN_ID);
+      assertThat(line.path(LogFields.TRACE_ID).asText()).matches("[0-9a-f]{32}");
+    }
+  }
+
+  // ------------------------------------------------------------------------------- helpers
+
+  private static Yaml yaml() {
+    return new Yaml(new SafeConstructor(new LoaderOptions()));
+  }
+
+  private static List<Object> list(Object value) {
+    return value instanceof List<?> l ? new ArrayList<>(l) : List.of();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void collect(Object node, String key, List<Map<String, Object>> out) {
+    if (node instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (key.equals(e.getKey()) && e.getValue() instanceof List<?> l) {
+          for (Object o : l) {
+            out.add((Map<String, Object>) o);
+          }
+        } else {
+          collect(e.getValue(), key, out);
+        }
+      }
+    } else if (node instanceof List<?> l) {
+      for (Object o : l) {
+        collect(o, key, out);
+      }
+    }
+  }
+
+  private static void collectValues(Object node, Set<String> keys, List<String> out) {
+    if (node instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (keys.contains(String.valueOf(e.getKey()))) {
+          out.add(String.valueOf(e.getValue()));
+        } else {
+          collectValues(e.getValue(), keys, out);
+        }
+      }
+    } else if (node instanceof List<?> l) {
+      for (Object o : l) {
+        collectValues(o, keys, out);
+      }
+    }
+  }
+
+  private static Document xml(String text) throws Exception {
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    return factory.newDocumentBuilder().parse(new InputSource(new StringReader(text)));
+  }
+
+  private static String childText(Element parent, String name) {
+    for (org.w3c.dom.Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && e.getTagName().equals(name)) {
+        return e.getTextContent().trim();
+      }
+    }
+    throw new AssertionError("<" + parent.getTagName() + "> has no <" + name + ">");
+  }
+
+}
