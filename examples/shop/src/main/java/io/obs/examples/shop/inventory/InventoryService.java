@@ -52,14 +52,8 @@ public final class InventoryService {
     int httpPort = ShopHttp.envInt("INVENTORY_PORT", 8081);
     int grpcPort = ShopHttp.envInt("INVENTORY_GRPC_PORT", 9090);
 
-    ExecutorService workers = Executors.newFixedThreadPool(8);
-    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 64);
-    http.setExecutor(workers);
-    http.createContext("/stock/", inventory::stock)
-        .getFilters()
-        .add(ObsHttpServerFilter.builder(obs).setRoutes("/stock/{sku}").build());
-    http.start();
-
+    // gRPC first: the launcher (and any health check) treats the open HTTP port as "ready", so
+    // by then every port the order service calls must already accept connections.
     ServerServiceDefinition service =
         ServerServiceDefinition.builder(Reserve.SERVICE)
             .addMethod(Reserve.METHOD, ServerCalls.asyncUnaryCall(inventory::reserve))
@@ -69,6 +63,14 @@ public final class InventoryService {
             .addService(ServerInterceptors.intercept(service, grpcTracing.serverInterceptor()))
             .build()
             .start();
+
+    ExecutorService workers = Executors.newFixedThreadPool(8);
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 64);
+    http.setExecutor(workers);
+    http.createContext("/stock/", inventory::stock)
+        .getFilters()
+        .add(ObsHttpServerFilter.builder(obs).setRoutes("/stock/{sku}").build());
+    http.start();
 
     LOG.atInfo()
         .addKeyValue("http.port", http.getAddress().getPort())

@@ -159,7 +159,10 @@ public final class OrderService {
             ClientCalls.blockingUnaryCall(
                 channel,
                 Reserve.METHOD,
-                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                // Wait (within the deadline) for a channel in reconnect back-off instead of
+                // failing at once: inventory may have restarted a moment ago.
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .withWaitForReady(),
                 new Reserve.Request(orderId, sku, 1));
         result = reply.reserved() ? "placed" : "out_of_stock";
         status = reply.reserved() ? 200 : 409;
