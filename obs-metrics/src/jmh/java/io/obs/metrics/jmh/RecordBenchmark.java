@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -43,6 +44,10 @@ public class RecordBenchmark {
   private Timer plainTimer;
   private Duration[] buckets;
 
+  /** Exemplars cost a current-span lookup per recording; plain Micrometer has none. */
+  @Param({"true", "false"})
+  public boolean exemplars;
+
   @Setup(Level.Trial)
   public void setUp() {
     obs =
@@ -54,6 +59,7 @@ public class RecordBenchmark {
             .set("server.enabled", "false")
             .set("shutdown.hook", "false")
             .set("service.name", "bench")
+            .set("metrics.exemplars.enabled", Boolean.toString(exemplars))
             .set("metrics.jvm.memory", "false")
             .set("metrics.jvm.gc", "false")
             .set("metrics.jvm.threads", "false")
