@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import io.obs.examples.shop.docs.DocBlocks;
+import io.obs.logging.LogFields;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -288,7 +289,10 @@ class ShopIT {
     for (DocBlocks.Block block : DocBlocks.checked("grafana")) {
       Map<?, ?> config = (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions()))
           .load(block.text());
-      for (Object o : (List<?>) config.get("datasources")) {
+      // A block without "datasources" is the jsonData fragment of one data source.
+      List<?> sources = config.containsKey("datasources")
+          ? (List<?>) config.get("datasources") : List.of(config);
+      for (Object o : sources) {
         Map<?, ?> ds = (Map<?, ?>) o;
         Map<?, ?> json = (Map<?, ?>) ds.get("jsonData");
         if (json == null) {
@@ -299,7 +303,8 @@ class ShopIT {
         }
         for (Object f : list(json.get("derivedFields"))) {
           Map<?, ?> field = (Map<?, ?>) f;
-          if ("regex".equals(field.get("matcherType"))) {
+          // Grafana's default matcherType is regex.
+          if (!"label".equals(field.get("matcherType"))) {
             Matcher m = Pattern.compile(String.valueOf(field.get("matcherRegex"))).matcher(placedLine);
             assertThat(m.find()).as("%s: %s matches a real log line", block.where(), field.get("name"))
                 .isTrue();
@@ -310,6 +315,15 @@ class ShopIT {
         }
         for (String link : List.of("tracesToLogsV2", "tracesToMetrics")) {
           if (json.get(link) instanceof Map<?, ?> settings) {
+            // A custom query: its stream labels carry span tags the metrics carry too.
+            if (settings.get("query") instanceof String query) {
+              Matcher tag = Pattern.compile("([a-z_]+)=\"\\$\\{__span\\.tags\\[\"([^\"]+)\"]}\"")
+                  .matcher(query);
+              assertThat(tag.find()).as(block.where()).isTrue();
+              assertThat(placed.path(tag.group(2)).asText()).as(block.where()).isEqualTo("order-service");
+              assertThat(openMetrics).as(block.where()).contains(tag.group(1) + "=\"order-service\"");
+              assertThat(query).as(block.where()).contains("| trace_id=\"${__trace.traceId}\"");
+            }
             for (Object t : list(settings.get("tags"))) {
               Map<?, ?> tag = (Map<?, ?>) t;
               assertThat(placed.has(String.valueOf(tag.get("key")))).as(block.where()).isTrue();
@@ -351,7 +365,18 @@ class ShopIT {
       Matcher stream = Pattern.compile("\\{([^}]*)}").matcher(block.text());
       assertThat(stream.find()).as(block.where()).isTrue();
       for (String matcher : stream.group(1).split(",")) {
-        assertThat(openMetrics).as(block.where()).contains(matcher.trim().split("=")[0] + "=\"");
+        String label = matcher.trim().split("=")[0];
+        if (label.equals(LogFields.LEVEL)) {
+          // Not a metric label: logs.md's Alloy pipeline promotes the line's level field.
+          assertThat(placed.has(label)).as(block.where()).isTrue();
+        } else {
+          assertThat(openMetrics).as(block.where()).contains(label + "=\"");
+        }
+      }
+      Matcher format = Pattern.compile("\\{\\{\\.([a-z_]+)}}").matcher(block.text());
+      while (format.find()) {
+        assertThat(LOG_FIELDS_AS_LABELS).as("%s: %s", block.where(), format.group(1))
+            .contains(format.group(1));
       }
       int json = block.text().indexOf("| json");
       Matcher filter = Pattern.compile("\\|\\s*([a-z_]+)\\s*=").matcher(block.text());
@@ -394,6 +419,14 @@ class ShopIT {
   }
 
   // ------------------------------------------------------------------------------- helpers
+
+  /** obs's JSON field names as LogQL's {@code | json} turns them into labels (dots to _). */
+  private static final List<String> LOG_FIELDS_AS_LABELS = List.of(LogFields.TIMESTAMP,
+          LogFields.LEVEL, LogFields.LOGGER, LogFields.THREAD, LogFields.MESSAGE,
+          LogFields.SERVICE_NAME, LogFields.SERVICE_VERSION, LogFields.DEPLOYMENT_ENVIRONMENT,
+          LogFields.TRACE_ID, LogFields.SPAN_ID, LogFields.TRACE_FLAGS, LogFields.REQUEST_ID,
+          LogFields.ERROR_TYPE, LogFields.ERROR_MESSAGE, LogFields.ERROR_STACK_TRACE)
+      .stream().map(f -> f.replace('.', '_')).toList();
 
   private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
     return client.send(

@@ -19,10 +19,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DocBlocks {
 
-  /** The pages owned by the shop example (architecture.md and configuration.md are the lead's). */
+  /**
+   * The pages whose blocks are kept honest here. docs/ebpf.md is not in the list yet: it was being
+   * rewritten when the others were covered.
+   */
   public static final List<String> PAGES =
-      List.of("docs/getting-started.md", "docs/deployment.md", "docs/migration.md",
-          "docs/correlation.md", "examples/shop/README.md");
+      List.of("README.md", "docs/getting-started.md", "docs/architecture.md",
+          "docs/configuration.md", "docs/tracing.md", "docs/metrics.md", "docs/logs.md",
+          "docs/deployment.md", "docs/migration.md", "docs/correlation.md",
+          "examples/shop/README.md");
 
   private static final Pattern DIRECTIVE =
       Pattern.compile("^<!--\\s*(include|check):\\s*(\\S+)\\s*-->\\s*$");

@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Keeps getting-started.md, deployment.md, migration.md and correlation.md honest: every fenced
+ * Keeps the pages of {@link DocBlocks#PAGES} honest: every fenced
  * block is either a region of a real file that the build compiles ({@code include}) or is validated
  * here by kind ({@code check}). The kinds that need running services (PromQL, LogQL, Grafana
  * settings, sample log lines) are checked against live output by {@code ShopIT}.
@@ -45,7 +45,12 @@ class DocsTest {
   /** Kinds validated here or in ShopIT; a block with any other kind fails. */
   private static final Set<String> KINDS =
       Set.of("obs.yaml", "shell", "maven-dependencies", "kubernetes", "collector", "grafana",
-          "log-line", "promql", "logql", "prometheus-rules");
+          "log-line", "promql", "logql", "prometheus-rules",
+          // DocKindsTest
+          "diagram", "span-data-path", "config-error", "prometheus-scrape", "log-sample",
+          "log-text-line", "log-drop-report", "logback-xml", "alloy",
+          // DocSnippetsTest
+          "openmetrics-sample");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -108,7 +113,8 @@ class DocsTest {
   }
 
   @Test
-  void mavenBlocksImportTheRealBomAndUseOnlyArtifactsItManages() throws Exception {
+  void mavenBlocksUseTheRealVersionOrImportTheRealBomAndOnlyArtifactsItManages()
+      throws Exception {
     Document root = xml(Files.readString(DocBlocks.repoRoot().resolve("pom.xml")));
     String version = childText(root.getDocumentElement(), "version");
     Document bom = xml(Files.readString(DocBlocks.repoRoot().resolve("obs-bom/pom.xml")));
@@ -127,11 +133,17 @@ class DocsTest {
       NodeList deps = doc.getElementsByTagName("dependency");
       assertThat(deps.getLength()).as(block.where()).isPositive();
       boolean importsBom = false;
+      boolean unversioned = false;
       for (int i = 0; i < deps.getLength(); i++) {
         Element dep = (Element) deps.item(i);
         assertThat(childText(dep, "groupId")).as(block.where()).isEqualTo("io.obs");
         String artifact = childText(dep, "artifactId");
-        if (artifact.equals("obs-bom")) {
+        if (!artifact.equals("obs-bom") && hasChild(dep, "version")) {
+          // A single artifact with its version, as in the README's quick start.
+          assertThat(childText(dep, "version")).as(block.where()).isEqualTo(version);
+          assertThat(managed).as("%s: %s is an obs artifact", block.where(), artifact)
+              .contains(artifact);
+        } else if (artifact.equals("obs-bom")) {
           assertThat(childText(dep, "version")).as(block.where()).isEqualTo(version);
           assertThat(childText(dep, "type")).as(block.where()).isEqualTo("pom");
           assertThat(childText(dep, "scope")).as(block.where()).isEqualTo("import");
@@ -139,9 +151,11 @@ class DocsTest {
         } else {
           assertThat(managed).as("%s: the BOM manages %s", block.where(), artifact)
               .contains(artifact);
+          unversioned = true;
         }
       }
-      assertThat(importsBom).as("%s imports obs-bom", block.where()).isTrue();
+      assertThat(importsBom || !unversioned)
+          .as("%s: dependencies without a version import obs-bom", block.where()).isTrue();
     }
   }
 
@@ -193,6 +207,7 @@ class DocsTest {
             assertThat(DocBlocks.repoRoot().resolve(file)).as(block.where()).exists();
           }
         }
+        checkMavenArguments(block, line);
         int jar = line.indexOf("shop-launcher.jar");
         if (jar >= 0) {
           String[] options = line.substring(jar + "shop-launcher.jar".length()).trim().split("\\s+");
@@ -305,11 +320,19 @@ class DocsTest {
   void grafanaProvisioningReferencesOnlyDataSourcesItDefines() {
     List<DocBlocks.Block> blocks = DocBlocks.checked("grafana");
     assertThat(blocks).isNotEmpty();
+    // A page may show one data source at a time; together they must define what they link to.
+    Set<String> uids = new HashSet<>();
     for (DocBlocks.Block block : blocks) {
       Map<?, ?> config = (Map<?, ?>) yaml().load(block.text());
-      Set<String> uids = new HashSet<>();
       for (Object ds : list(config.get("datasources"))) {
         uids.add(String.valueOf(((Map<?, ?>) ds).get("uid")));
+      }
+    }
+    for (DocBlocks.Block block : blocks) {
+      Map<?, ?> config = (Map<?, ?>) yaml().load(block.text());
+      if (!config.containsKey("datasources")) {
+        // A fragment: the jsonData of one data source.
+        assertThat(new ArrayList<Object>(config.keySet())).as(block.where()).containsExactly("jsonData");
       }
       List<String> references = new ArrayList<>();
       collectValues(config, Set.of("datasourceUid"), references);
@@ -334,6 +357,64 @@ class DocsTest {
   }
 
   // ------------------------------------------------------------------------------- helpers
+
+  /** The benchmark patterns among JMH's arguments each match a benchmark of the module. */
+  private static void checkJmhSelection(DocBlocks.Block block, Path module, String arguments)
+      throws Exception {
+    List<String> benchmarks = new ArrayList<>();
+    Path jmh = module.resolve("src/jmh/java");
+    assertThat(jmh).as(block.where()).isDirectory();
+    try (var files = Files.walk(jmh)) {
+      files.filter(f -> f.toString().endsWith("Benchmark.java"))
+          .forEach(f -> benchmarks.add(f.getFileName().toString().replace(".java", "")));
+    }
+    String[] tokens = arguments.trim().split("\\s+");
+    for (int i = 0; i < tokens.length; i++) {
+      String token = tokens[i];
+      if (token.startsWith("-")) {
+        i++; // every JMH/java option used in the docs takes one value
+      } else if (!token.equals("org.openjdk.jmh.Main")) {
+        Pattern selection = Pattern.compile(token);
+        assertThat(benchmarks).as("%s: %s selects a benchmark", block.where(), token)
+            .anyMatch(b -> selection.matcher(b).find());
+      }
+    }
+  }
+
+  /** {@code -pl} names a real module; {@code -P} a profile of it; {@code -D} a property it reads. */
+  private static void checkMavenArguments(DocBlocks.Block block, String line) throws Exception {
+    Matcher mvn = Pattern.compile("(?:^|\\s)(?:\\./mvnw|mvn)\\s").matcher(line);
+    if (!mvn.find()) {
+      return;
+    }
+    String command = line.replaceFirst("\\s#.*$", "");
+    Matcher pl = Pattern.compile("\\s-pl\\s+(\\S+)").matcher(command);
+    String pom = Files.readString(DocBlocks.repoRoot().resolve("pom.xml"));
+    if (pl.find()) {
+      Path module = DocBlocks.repoRoot().resolve(pl.group(1)).resolve("pom.xml");
+      assertThat(module).as(block.where()).isRegularFile();
+      pom = Files.readString(module);
+    }
+    Matcher profile = Pattern.compile("\\s-P(\\S+)").matcher(command);
+    while (profile.find()) {
+      assertThat(pom).as("%s: profile %s", block.where(), profile.group(1))
+          .contains("<id>" + profile.group(1) + "</id>");
+    }
+    Matcher property = Pattern.compile("\\s-D([\\w.]+)=(\"[^\"]*\"|\\S+)").matcher(command);
+    while (property.find()) {
+      String name = property.group(1);
+      if (pl.find(0) && name.matches("jmh\\.args|exec\\.args")) {
+        checkJmhSelection(block, DocBlocks.repoRoot().resolve(pl.group(1)),
+            property.group(2).replace("\"", ""));
+      }
+      if (name.equals("exec.args")) {
+        assertThat(pom).as(block.where()).contains("exec-maven-plugin");
+      } else {
+        assertThat(pom).as("%s: the module reads -D%s", block.where(), name)
+            .contains("${" + name + "}");
+      }
+    }
+  }
 
   private static Yaml yaml() {
     return new Yaml(new SafeConstructor(new LoaderOptions()));
@@ -382,6 +463,15 @@ class DocsTest {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     return factory.newDocumentBuilder().parse(new InputSource(new StringReader(text)));
+  }
+
+  private static boolean hasChild(Element parent, String name) {
+    for (org.w3c.dom.Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && e.getTagName().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String childText(Element parent, String name) {
