@@ -145,4 +145,27 @@ struct obs_thread_stats {
 	__u64 switches;      /* times the thread was switched in */
 };
 
+/* obs_thread_ctx.flags */
+#define OBS_CTX_VALID 0x1u   /* the ids hold a sampled span current on the thread */
+/* Hex digits of the ids in obs_thread_ctx. */
+#define OBS_TRACE_ID_HEX 32
+#define OBS_SPAN_ID_HEX 16
+
+/*
+ * Value of the BPF_F_MMAPABLE array "obs_thread_ctx" (obs_ctx.h), indexed by
+ * tid & (OBS_THREAD_SLOTS - 1), written by the JVM, read by the programs; 64 bytes, one cache
+ * line. seq is odd while the JVM writes the record. The ids are the lowercase hex strings
+ * OpenTelemetry keeps (SpanContext.getTraceId()/getSpanId()), copied as ASCII: parsing them in
+ * Java would cost more than the rest of a publication, while the kernel converts them only for
+ * the few events it emits.
+ */
+struct obs_thread_ctx {
+	__u32 seq;
+	__u32 tid;   /* thread the record belongs to, 0 when unused */
+	__u32 flags; /* OBS_CTX_* */
+	__u32 generation; /* publishing generation of the writer; records of older ones are ignored */
+	char trace_id[OBS_TRACE_ID_HEX];
+	char span_id[OBS_SPAN_ID_HEX];
+};
+
 #endif /* OBS_EVENTS_H */

@@ -16,6 +16,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "obs_bpf.h"
+#include "obs_ctx.h"
 
 #if !defined(__TARGET_ARCH_x86)
 #error "syscall numbers below are x86_64"
@@ -51,12 +52,17 @@ const volatile __u64 event_mask[MASK_WORDS] = DEFAULT_MASK;
 /* Successful calls at least this slow are reported as events. */
 const volatile __u64 slow_ns = 10000000;
 
-struct inflight {
+struct call_args {
 	__u64 start_ns;
 	__u64 arg0; /* user pointer: path or sockaddr */
 	__u64 arg1; /* connect: address length */
 	__u32 nr;
-	__u32 reserved;
+	__u32 ctx_flags; /* OBS_F_TRACE_CTX when ctx_hex holds the thread's context at entry */
+};
+
+struct inflight {
+	struct call_args a; /* copied to the stack at exit */
+	char ctx_hex[OBS_CTX_HEX]; /* read in place: the stack has no room for it */
 };
 
 /* Per-task storage: no hash lookup, freed with the task, and it follows a thread through
@@ -130,18 +136,20 @@ static __always_inline void read_sockaddr(struct obs_syscall_event *e, __u64 upt
 SEC("tp_btf/sys_enter")
 int BPF_PROG(obs_sys_enter, struct pt_regs *regs, long id)
 {
-	struct inflight *call;
+	struct inflight *slot;
+	struct call_args *call;
 
 	if (id < 0 || id >= OBS_SYSCALL_MAX || !mask_has(syscall_mask, id))
 		return 0;
 	if (!obs_tgid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	call = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+	slot = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
 				    BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!call) {
+	if (!slot) {
 		obs_count(OBS_CNT_MAP_FULL, 1);
 		return 0;
 	}
+	call = &slot->a;
 	call->nr = id;
 	call->arg0 = 0;
 	call->arg1 = 0;
@@ -162,6 +170,8 @@ int BPF_PROG(obs_sys_enter, struct pt_regs *regs, long id)
 		call->arg1 = regs->dx;
 		break;
 	}
+	/* The context as of entry: a blocking call stays attributed to the span that made it. */
+	call->ctx_flags = obs_ctx_read((__u32)bpf_get_current_pid_tgid(), slot->ctx_hex);
 	call->start_ns = bpf_ktime_get_ns();
 	return 0;
 }
@@ -172,7 +182,8 @@ int BPF_PROG(obs_sys_exit, struct pt_regs *regs, long ret)
 	struct obs_syscall_key key;
 	struct obs_syscall_event *e;
 	struct task_struct *task;
-	struct inflight *in, call;
+	struct inflight *in;
+	struct call_args call;
 	__u64 pid_tgid, now, dur, path_ptr;
 	__u32 tgid, tid, err;
 	long nr = regs->orig_ax;
@@ -183,10 +194,10 @@ int BPF_PROG(obs_sys_exit, struct pt_regs *regs, long ret)
 	task = bpf_get_current_task_btf();
 	/* Only sys_enter creates entries, after its tgid check: an entry means "ours". */
 	in = bpf_task_storage_get(&inflight, task, 0, 0);
-	if (!in || in->start_ns == 0)
+	if (!in || in->a.start_ns == 0)
 		return 0;
-	call = *in;
-	in->start_ns = 0;
+	call = in->a;
+	in->a.start_ns = 0;
 
 	now = bpf_ktime_get_ns();
 	dur = now - call.start_ns;
@@ -209,6 +220,10 @@ int BPF_PROG(obs_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	obs_header(&e->hdr, OBS_EV_SYSCALL, call.start_ns, tgid, tid);
+	if (call.ctx_flags & OBS_F_TRACE_CTX) {
+		e->hdr.flags = OBS_F_TRACE_CTX;
+		obs_ctx_ids(in->ctx_hex, e->hdr.trace_id, e->hdr.span_id);
+	}
 	e->duration_ns = dur;
 	e->ret = ret;
 	e->nr = call.nr;

@@ -18,6 +18,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "obs_bpf.h"
+#include "obs_ctx.h"
 
 #define ECONNABORTED 103
 
@@ -177,6 +178,8 @@ static __always_inline void on_syn_sent(const struct sock *sk, __u64 skp)
 	info.tgid = pid_tgid >> 32;
 	info.tid = (__u32)pid_tgid;
 	info.flags = SOCK_ACTIVE;
+	/* The connecting thread's span, remembered for the softirq-side events of this socket. */
+	info.ctx_flags = obs_ctx_read_ids(info.tid, info.trace_id, info.span_id);
 	if (bpf_map_update_elem(&socks, &skp, &info, BPF_ANY))
 		obs_count(OBS_CNT_MAP_FULL, 1);
 }

@@ -5,17 +5,22 @@ import io.obs.config.ConfigKey;
 import io.obs.config.ObsConfig;
 import io.obs.ebpf.internal.AvailabilityProbe;
 import io.obs.ebpf.internal.AvailabilityProbe.Availability;
+import io.obs.ebpf.internal.BpfException;
+import io.obs.ebpf.internal.ContextPublisher;
 import io.obs.ebpf.internal.EbpfSettings;
 import io.obs.ebpf.internal.Feature;
+import io.obs.ebpf.internal.KernelCostSpanProcessor;
 import io.obs.ebpf.internal.KernelEventListener;
 import io.obs.ebpf.internal.KernelMetrics;
 import io.obs.ebpf.internal.KernelSession;
+import io.obs.ebpf.internal.KernelTelemetry;
 import io.obs.ebpf.internal.ProgramStatus;
 import io.obs.server.ReadinessCheck;
 import io.obs.spi.ModuleContext;
 import io.obs.spi.ModuleRequirementException;
 import io.obs.spi.ObservabilityModule;
 import io.obs.spi.SdkSetup;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +34,13 @@ import org.jspecify.annotations.Nullable;
  * The eBPF bridge module: kernel-level syscall, TCP and scheduler signals about this JVM, exported
  * through the shared OpenTelemetry SDK ({@code syscall.duration}, {@code tcp.connect.duration},
  * {@code tcp.rtt}, {@code tcp.retransmits}, {@code tcp.bytes}, {@code obs.ebpf.*}).
+ *
+ * <p>With {@code ebpf.trace.enabled} (the default) it also puts kernel work inside the trace: the
+ * sampled span current on each platform thread is published to the kernel through a shared
+ * memory map, and stamped events become child spans ({@code tcp.connect}, {@code
+ * syscall.openat}, {@code syscall.connect}, {@code process.exec}), span attributes ({@code
+ * thread.off_cpu.duration} with the sched program) and log records on {@code
+ * io.obs.ebpf.kernel} carrying the request's trace and span ids.
  *
  * <p>Found by {@link java.util.ServiceLoader}; configured by {@link EbpfKeys}. When the host does
  * not allow BPF (not Linux x86_64, kernel older than 5.12, no BTF, no CAP_BPF and CAP_PERFMON, no
@@ -44,6 +56,7 @@ public final class EbpfBridge implements ObservabilityModule {
   private volatile @Nullable KernelSession session;
   private volatile String status = "not started";
   private @Nullable KernelMetrics metrics;
+  private volatile @Nullable KernelTelemetry telemetry;
 
   /** Used by {@link java.util.ServiceLoader}. */
   public EbpfBridge() {
@@ -77,6 +90,12 @@ public final class EbpfBridge implements ObservabilityModule {
       return;
     }
     settings(config); // reports bad values before anything starts
+    if (config.get(EbpfKeys.TRACE_ENABLED)) {
+      // OpenTelemetry applies storage wrappers when the context is first used, so this cannot
+      // wait for start(); until a session enables publishing it costs one volatile read.
+      ContextPublisher.install();
+      setup.addSpanProcessor(new KernelCostSpanProcessor(() -> session));
+    }
     if (mode.equals("true")) {
       Availability availability = probe.get();
       if (!availability.isAvailable()) {
@@ -104,7 +123,24 @@ public final class EbpfBridge implements ObservabilityModule {
       programs = notLoaded(settings, availability.reason());
       status = "off: " + availability.reason();
     } else {
-      started = KernelSession.start(settings, KernelEventListener.NONE);
+      KernelEventListener listener = KernelEventListener.NONE;
+      int contextMap = -1;
+      if (config.get(EbpfKeys.TRACE_ENABLED) && (settings.syscalls() || settings.tcp())) {
+        try {
+          contextMap = ContextPublisher.enable();
+          telemetry =
+              new KernelTelemetry(
+                  context.openTelemetry().getTracer("io.obs.ebpf"),
+                  config.get(EbpfKeys.TRACE_LOGS),
+                  config.get(EbpfKeys.TRACE_MAX_SPANS));
+          listener = telemetry;
+        } catch (BpfException | IOException | RuntimeException e) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "obs-ebpf: kernel events are not correlated with traces: " + e.getMessage());
+        }
+      }
+      started = KernelSession.start(settings, listener, contextMap);
       programs = started.programs();
       List<String> failed =
           programs.stream()
@@ -137,6 +173,10 @@ public final class EbpfBridge implements ObservabilityModule {
               + " (ebpf.enabled: false silences this; docs/ebpf.md lists the requirements)");
     }
     session = started;
+    if (started == null) {
+      telemetry = null;
+    }
+    registerTraceInstruments(context);
     metrics =
         KernelMetrics.bind(
             context.openTelemetry().getMeter("io.obs.ebpf"),
@@ -155,10 +195,59 @@ public final class EbpfBridge implements ObservabilityModule {
     }
     KernelSession s = session;
     session = null;
+    telemetry = null;
+    ContextPublisher.disable();
     if (s != null) {
       s.close();
     }
     status = "stopped";
+  }
+
+  private void registerTraceInstruments(ModuleContext context) {
+    context
+        .selfMeter()
+        .counterBuilder("obs.ebpf.trace.spans")
+        .setDescription("Kernel child spans produced from events stamped with a trace context.")
+        .setUnit("{span}")
+        .buildWithCallback(
+            m -> {
+              KernelTelemetry t = telemetry;
+              if (t != null) {
+                m.record(t.spans());
+              }
+            });
+    context
+        .selfMeter()
+        .counterBuilder("obs.ebpf.trace.suppressed")
+        .setDescription("Kernel child spans not produced because of ebpf.trace.max_spans_per_second.")
+        .setUnit("{span}")
+        .buildWithCallback(
+            m -> {
+              KernelTelemetry t = telemetry;
+              if (t != null) {
+                m.record(t.suppressed());
+              }
+            });
+    context
+        .selfMeter()
+        .upDownCounterBuilder("obs.ebpf.trace.unpublished_threads")
+        .setDescription(
+            "Platform threads that publish no trace context because their table slot (tid mod"
+                + " 16384) belongs to another live thread.")
+        .setUnit("{thread}")
+        .buildWithCallback(m -> m.record(ContextPublisher.collisions()));
+    context
+        .selfMeter()
+        .counterBuilder("obs.ebpf.trace.logs")
+        .setDescription("Correlated log records produced for failing syscalls in traced requests.")
+        .setUnit("{record}")
+        .buildWithCallback(
+            m -> {
+              KernelTelemetry t = telemetry;
+              if (t != null) {
+                m.record(t.logs());
+              }
+            });
   }
 
   /** Whether kernel programs are attached and reporting. */

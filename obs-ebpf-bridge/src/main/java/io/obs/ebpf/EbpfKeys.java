@@ -21,8 +21,8 @@ public final class EbpfKeys {
           .defaultValue("auto")
           .description(
               "auto: load the kernel programs when the host allows it, else log one WARN line with"
-                  + " the reason and go on; true: fail start-up when they cannot load (with"
-                  + " fail_fast: true, init() fails); false: never touch the kernel.")
+                  + " the reason and go on; true: init() fails when they cannot load; false: never"
+                  + " touch the kernel.")
           .build();
 
   public static final ConfigKey<String> SCOPE =
@@ -90,6 +90,31 @@ public final class EbpfKeys {
                   + " peer=other.")
           .build();
 
+  public static final ConfigKey<Boolean> TRACE_ENABLED =
+      ConfigKey.bool("ebpf.trace.enabled")
+          .defaultValue(true)
+          .description(
+              "Publish the current sampled span of each thread to the kernel and turn stamped"
+                  + " kernel events into child spans and correlated logs of that span.")
+          .build();
+
+  public static final ConfigKey<Integer> TRACE_MAX_SPANS =
+      ConfigKey.integer("ebpf.trace.max_spans_per_second")
+          .defaultValue(100)
+          .range(0, 1_000_000)
+          .description(
+              "Kernel child spans (tcp.connect, syscall.*, process.exec) produced per second at"
+                  + " most; the rest are counted in obs.ebpf.trace.suppressed.")
+          .build();
+
+  public static final ConfigKey<Boolean> TRACE_LOGS =
+      ConfigKey.bool("ebpf.trace.logs")
+          .defaultValue(true)
+          .description(
+              "One WARN log record (logger io.obs.ebpf.kernel) per failing syscall inside a traced"
+                  + " request, with that request's trace_id and span_id.")
+          .build();
+
   /** Every key of this module, in documentation order. */
   public static final List<ConfigKey<?>> ALL =
       List.of(
@@ -102,7 +127,10 @@ public final class EbpfKeys {
           RING_BUFFER_SIZE,
           POLL_INTERVAL,
           SLOW_SYSCALL,
-          PEER_LIMIT);
+          PEER_LIMIT,
+          TRACE_ENABLED,
+          TRACE_MAX_SPANS,
+          TRACE_LOGS);
 
   private EbpfKeys() {}
 }

@@ -35,6 +35,11 @@ public enum Feature {
     return objectName;
   }
 
+  /** Whether the object stamps events with the thread contexts of {@code obs_thread_ctx}. */
+  public boolean readsContext() {
+    return this == SYSCALLS || this == TCP;
+  }
+
   public boolean hasRing() {
     return hasRing;
   }
@@ -50,13 +55,17 @@ public enum Feature {
 
   /** The object's ELF bytes. */
   public byte[] readObject() throws IOException {
+    return readResource(resource());
+  }
+
+  static byte[] readResource(String resource) throws IOException {
     ClassLoader loader = Feature.class.getClassLoader();
     try (InputStream in =
         loader == null
-            ? ClassLoader.getSystemResourceAsStream(resource())
-            : loader.getResourceAsStream(resource())) {
+            ? ClassLoader.getSystemResourceAsStream(resource)
+            : loader.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IOException(resource() + " is not on the classpath");
+        throw new IOException(resource + " is not on the classpath");
       }
       return in.readAllBytes();
     }

@@ -69,6 +69,16 @@ public final class KernelSession implements AutoCloseable {
    * #programs()}; this only throws when the native library is missing.
    */
   public static KernelSession start(EbpfSettings settings, KernelEventListener listener) {
+    return start(settings, listener, -1);
+  }
+
+  /**
+   * Like {@link #start(EbpfSettings, KernelEventListener)}; with {@code contextMapFd} >= 0 the
+   * syscall and TCP programs read the thread contexts from that map ({@link
+   * ContextPublisher#enable()}) and stamp their events with them.
+   */
+  public static KernelSession start(
+      EbpfSettings settings, KernelEventListener listener, int contextMapFd) {
     NativeLibrary.ensureAvailability();
     KernelIds ids = null;
     int ownTgid = (int) ProcessHandle.current().pid();
@@ -97,7 +107,7 @@ public final class KernelSession implements AutoCloseable {
           }
           continue;
         }
-        BpfObject obj = loadFeature(feature, settings, tgid, statuses);
+        BpfObject obj = loadFeature(feature, settings, tgid, contextMapFd, statuses);
         if (obj == null) {
           continue;
         }
@@ -140,7 +150,11 @@ public final class KernelSession implements AutoCloseable {
    * the culprits, and the object is loaded again without them.
    */
   private static @Nullable BpfObject loadFeature(
-      Feature feature, EbpfSettings settings, int tgid, List<ProgramStatus> statuses) {
+      Feature feature,
+      EbpfSettings settings,
+      int tgid,
+      int contextMapFd,
+      List<ProgramStatus> statuses) {
     byte[] elf;
     try {
       elf = feature.readObject();
@@ -150,13 +164,13 @@ public final class KernelSession implements AutoCloseable {
     }
     Map<String, String> loadErrors = new LinkedHashMap<>();
     Set<String> wanted = new LinkedHashSet<>(feature.programs());
-    BpfObject obj = tryLoad(feature, elf, settings, tgid, wanted, loadErrors);
+    BpfObject obj = tryLoad(feature, elf, settings, tgid, contextMapFd, wanted, loadErrors);
     if (obj == null && wanted.size() > 1) {
       String whole = loadErrors.remove("*");
       Set<String> good = new LinkedHashSet<>();
       for (String p : wanted) {
         Map<String, String> single = new HashMap<>();
-        BpfObject alone = tryLoad(feature, elf, settings, tgid, Set.of(p), single);
+        BpfObject alone = tryLoad(feature, elf, settings, tgid, contextMapFd, Set.of(p), single);
         if (alone != null) {
           alone.close();
           good.add(p);
@@ -165,7 +179,7 @@ public final class KernelSession implements AutoCloseable {
         }
       }
       if (!good.isEmpty()) {
-        obj = tryLoad(feature, elf, settings, tgid, good, loadErrors);
+        obj = tryLoad(feature, elf, settings, tgid, contextMapFd, good, loadErrors);
         if (obj == null) {
           String again = loadErrors.remove("*");
           good.forEach(p -> loadErrors.put(p, again));
@@ -204,6 +218,7 @@ public final class KernelSession implements AutoCloseable {
       byte[] elf,
       EbpfSettings settings,
       int tgid,
+      int contextMapFd,
       Set<String> programs,
       Map<String, String> errors) {
     BpfObject obj = null;
@@ -215,6 +230,10 @@ public final class KernelSession implements AutoCloseable {
         }
       }
       obj.setRodataU32("target_tgid", tgid);
+      if (contextMapFd >= 0 && feature.readsContext()) {
+        obj.reuseMap(ContextPublisher.MAP, contextMapFd);
+        obj.setRodataU32("ctx_generation", ContextPublisher.generation());
+      }
       if (feature.hasRing()) {
         obj.setMaxEntries(Feature.RING, settings.ringBufferBytes());
       }

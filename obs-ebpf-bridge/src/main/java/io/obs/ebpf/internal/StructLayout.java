@@ -35,7 +35,8 @@ public record StructLayout(String cName, int size, Map<String, Field> fields) {
         Log2Histogram.LAYOUT,
         SyscallKey.LAYOUT,
         PeerKey.LAYOUT,
-        ThreadStats.LAYOUT);
+        ThreadStats.LAYOUT,
+        ThreadContextTable.LAYOUT);
   }
 
   static Builder struct(String cName, int size) {

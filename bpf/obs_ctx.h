@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * The trace context the JVM publishes per thread, shared by every object that stamps events.
+ *
+ * "obs_thread_ctx" is a BPF_F_MMAPABLE array indexed by tid & (OBS_THREAD_SLOTS - 1). The JVM
+ * maps it once and writes the record of a thread whenever that thread's current OpenTelemetry
+ * context changes: a few plain stores, no syscall. User space creates the map (ctx.bpf.o) and
+ * the syscall and TCP objects reuse its fd, so there is one table however many objects load.
+ *
+ * The writer is a seqlock: seq is odd while the record is being written. A reader takes seq,
+ * copies the record, and takes seq again; a record is used only when both reads are the same
+ * even value and tid is the reading thread (a slot shared by two tids is never misattributed).
+ */
+#ifndef OBS_CTX_H
+#define OBS_CTX_H
+
+#include "obs_events.h"
+
+#define OBS_CTX_HEX (OBS_TRACE_ID_HEX + OBS_SPAN_ID_HEX)
+
+/*
+ * Set by user space before load: the JVM's publishing generation, bumped each time publishing
+ * starts again. A record written under an older generation (a thread that has not changed its
+ * context since) is stale and ignored.
+ */
+const volatile __u32 ctx_generation = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, OBS_THREAD_SLOTS);
+	__type(key, __u32);
+	__type(value, struct obs_thread_ctx);
+} obs_thread_ctx SEC(".maps");
+
+#define obs_barrier() asm volatile("" ::: "memory")
+
+/*
+ * Copies the hex ids published for thread `tid` (trace id then span id, OBS_CTX_HEX bytes) into
+ * hex. Returns OBS_F_TRACE_CTX when a whole, valid record of that thread was read, else 0.
+ */
+static __always_inline __u32 obs_ctx_read(__u32 tid, char *hex)
+{
+	__u32 slot = tid & (OBS_THREAD_SLOTS - 1);
+	struct obs_thread_ctx *c = bpf_map_lookup_elem(&obs_thread_ctx, &slot);
+	__u32 seq1, seq2, owner, flags, gen;
+
+	if (!c)
+		return 0;
+	seq1 = *(volatile __u32 *)&c->seq;
+	if (seq1 & 1)
+		return 0;
+	obs_barrier();
+	owner = *(volatile __u32 *)&c->tid;
+	flags = *(volatile __u32 *)&c->flags;
+	gen = *(volatile __u32 *)&c->generation;
+	__builtin_memcpy(hex, c->trace_id, OBS_CTX_HEX);
+	obs_barrier();
+	seq2 = *(volatile __u32 *)&c->seq;
+	if (seq1 != seq2 || owner != tid || !(flags & OBS_CTX_VALID) || gen != ctx_generation)
+		return 0;
+	return OBS_F_TRACE_CTX;
+}
+
+static __always_inline __u8 obs_nibble(char c)
+{
+	return (c >= 'a' ? c - 'a' + 10 : c - '0') & 0xf;
+}
+
+/* Converts the OBS_CTX_HEX hex digits read by obs_ctx_read into the W3C byte form. */
+static __always_inline void obs_ctx_ids(const char *hex, __u8 *trace_id, __u8 *span_id)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < OBS_TRACE_ID_HEX / 2; i++)
+		trace_id[i] = obs_nibble(hex[2 * i]) << 4 | obs_nibble(hex[2 * i + 1]);
+#pragma unroll
+	for (i = 0; i < OBS_SPAN_ID_HEX / 2; i++)
+		span_id[i] = obs_nibble(hex[OBS_TRACE_ID_HEX + 2 * i]) << 4 |
+			     obs_nibble(hex[OBS_TRACE_ID_HEX + 2 * i + 1]);
+}
+
+/*
+ * Like obs_ctx_read followed by obs_ctx_ids, converting straight from the shared record (no
+ * 48-byte stack copy; the TCP state program is close to the stack limit). The ids are only
+ * meaningful when OBS_F_TRACE_CTX is returned.
+ */
+static __always_inline __u32 obs_ctx_read_ids(__u32 tid, __u8 *trace_id, __u8 *span_id)
+{
+	__u32 slot = tid & (OBS_THREAD_SLOTS - 1);
+	struct obs_thread_ctx *c = bpf_map_lookup_elem(&obs_thread_ctx, &slot);
+	__u32 seq1, seq2, owner, flags, gen;
+
+	if (!c)
+		return 0;
+	seq1 = *(volatile __u32 *)&c->seq;
+	if (seq1 & 1)
+		return 0;
+	obs_barrier();
+	owner = *(volatile __u32 *)&c->tid;
+	flags = *(volatile __u32 *)&c->flags;
+	gen = *(volatile __u32 *)&c->generation;
+	obs_ctx_ids(c->trace_id, trace_id, span_id);
+	obs_barrier();
+	seq2 = *(volatile __u32 *)&c->seq;
+	if (seq1 != seq2 || owner != tid || !(flags & OBS_CTX_VALID) || gen != ctx_generation)
+		return 0;
+	return OBS_F_TRACE_CTX;
+}
+
+#endif /* OBS_CTX_H */
