@@ -10,13 +10,18 @@ import io.obs.config.ObsConfigException;
 import io.obs.logging.internal.redact.Detectors;
 import io.obs.logging.internal.redact.Redactor;
 import io.obs.logging.internal.redact.TextLimits;
+import io.obs.logging.LogFields;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -48,6 +53,12 @@ public final class LogSettings {
   private volatile MdcCleaned lastMdc = new MdcCleaned(Map.of(), Map.of());
 
   private record MdcCleaned(Map<String, String> original, Map<String, String> cleaned) {}
+
+  /** MDC keys seen so far (see {@link #mdcFields}), at most {@link #MAX_REMEMBERED_KEYS}. */
+  private final ConcurrentHashMap<String, MdcKey> mdcKeys = new ConcurrentHashMap<>();
+
+  private static final int MAX_REMEMBERED_KEYS = 1024;
+  private static final int MAX_REMEMBERED_VALUE = 256;
 
   private LogSettings(Builder b) {
     this.source = b.copy();
@@ -230,17 +241,167 @@ public final class LogSettings {
    * map instance, so the last result is remembered by identity and reused.
    */
   public Map<String, String> cleanMdc(@Nullable Map<String, String> mdc) {
+    return withoutTraceKeys(mdcFields(mdc));
+  }
+
+  /** The map itself when it holds none of obs's trace keys, else a copy without them. */
+  public static Map<String, String> withoutTraceKeys(Map<String, String> map) {
+    if (!containsTraceKey(map)) {
+      return map;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    map.forEach(
+        (k, v) -> {
+          if (!isTraceKey(k)) {
+            out.put(k, v);
+          }
+        });
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The MDC entries to write, redacted: {@code mdc} itself when it is immutable and no entry
+   * needs to change — obs's trace keys are then still in it, and every writer skips them — else
+   * a cleaned copy without them.
+   *
+   * <p>A map seen again (consecutive events of a thread whose MDC did not change carry the very
+   * same instance) is copied once, without the trace keys, and that copy is reused.
+   *
+   * <p>Why not always copy: obs keeps {@code trace_id}/{@code span_id} in the MDC, so a traced
+   * service hands every span a new map, and copying each into a fresh map cost about 300 bytes
+   * of garbage per event (EncodeBenchmark, mdc=fresh). Most maps need no change at all: trace
+   * keys are obs's own hex and never redacted, and user values repeat (the same String instance
+   * for the length of a request), so each key remembers its last value and the result of
+   * cleaning it. Only an immutable map may be kept: the writers read it after this check.
+   */
+  public Map<String, String> mdcFields(@Nullable Map<String, String> mdc) {
     if (mdc == null || mdc.isEmpty()) {
       return Map.of();
     }
     MdcCleaned last = lastMdc;
     if (last.original() == mdc) {
-      return last.cleaned();
+      Map<String, String> cleaned = last.cleaned();
+      if (cleaned == mdc && containsTraceKey(mdc)) {
+        // Seen twice: the map is shared by a run of events, so copying it once without the
+        // trace keys (which every writer would otherwise skip on every event) pays off.
+        cleaned = withoutTraceKeys(mdc);
+        lastMdc = new MdcCleaned(mdc, cleaned);
+      }
+      return cleaned;
     }
-    Map<String, String> cleaned = PreparedEvent.cleanMap(mdc, limits);
+    Map<String, String> cleaned =
+        isImmutable(mdc) && needsNoChange(mdc) ? mdc : copyCleaned(mdc);
     lastMdc = new MdcCleaned(mdc, cleaned);
     return cleaned;
   }
+
+  /** Whether {@code key} is one of the MDC keys obs itself maintains (written from the span). */
+  public static boolean isTraceKey(String key) {
+    return key.equals(LogFields.TRACE_ID)
+        || key.equals(LogFields.SPAN_ID)
+        || key.equals(LogFields.TRACE_FLAGS);
+  }
+
+  private static boolean containsTraceKey(Map<String, String> map) {
+    return map.containsKey(LogFields.TRACE_ID)
+        || map.containsKey(LogFields.SPAN_ID)
+        || map.containsKey(LogFields.TRACE_FLAGS);
+  }
+
+  // Logback's MDC adapter hands events Collections.unmodifiableMap of a private copy; Map.of
+  // maps are immutable too. Anything else may still change under the writer. Compared by
+  // identity: this runs for every event.
+  private static final Class<?> UNMODIFIABLE_MAP =
+      Collections.unmodifiableMap(new HashMap<>()).getClass();
+  private static final Class<?> MAP_OF_ONE = Map.of("a", "b").getClass();
+  private static final Class<?> MAP_OF_N = Map.of("a", "b", "c", "d").getClass();
+
+  private static boolean isImmutable(Map<String, String> map) {
+    Class<?> type = map.getClass();
+    return type == UNMODIFIABLE_MAP || type == MAP_OF_N || type == MAP_OF_ONE;
+  }
+
+  private boolean needsNoChange(Map<String, String> mdc) {
+    // forEach, not an entry iterator: it walks the HashMap inside Logback's unmodifiable map
+    // directly, without an iterator and a wrapper per entry.
+    NoChangeCheck check = new NoChangeCheck();
+    mdc.forEach(check);
+    return check.unchanged;
+  }
+
+  private final class NoChangeCheck implements BiConsumer<String, String> {
+    boolean unchanged = true;
+
+    @Override
+    public void accept(@Nullable String key, @Nullable String value) {
+      if (!unchanged) {
+        return;
+      }
+      if (key == null || value == null) {
+        unchanged = false;
+      } else if (!isTraceKey(key)) {
+        MdcKey known = mdcKey(key);
+        unchanged = known != null && known.nameUnchanged && known.clean(value, limits) == value;
+      }
+    }
+  }
+
+  private Map<String, String> copyCleaned(Map<String, String> mdc) {
+    Map<String, String> out = new LinkedHashMap<>(mdc.size() * 2);
+    mdc.forEach(
+        (k, v) -> {
+          // obs's own trace keys are written from the span, never from the MDC.
+          if (k != null && v != null && !isTraceKey(k)) {
+            MdcKey known = mdcKey(k);
+            if (known != null) {
+              out.put(known.name, known.clean(v, limits));
+            } else {
+              out.put(limits.limit(k), limits.cleanField(k, v));
+            }
+          }
+        });
+    return Collections.unmodifiableMap(out);
+  }
+
+  private @Nullable MdcKey mdcKey(String key) {
+    MdcKey known = mdcKeys.get(key);
+    if (known == null && mdcKeys.size() < MAX_REMEMBERED_KEYS) {
+      known = mdcKeys.computeIfAbsent(key, k -> new MdcKey(k, limits.limit(k)));
+    }
+    return known;
+  }
+
+  /** An MDC key seen before: its name as written, and its last value with that value cleaned. */
+  private static final class MdcKey {
+    final String key;
+    final String name;
+    final boolean nameUnchanged;
+    // Not volatile: a LastValue is immutable (final fields), so a racing reader sees a whole
+    // one or an older one, and either is correct; a fence per event is not worth it.
+    private @Nullable LastValue last;
+
+    MdcKey(String key, String name) {
+      this.key = key;
+      this.name = name;
+      this.nameUnchanged = name.equals(key);
+    }
+
+    String clean(String value, TextLimits limits) {
+      LastValue l = last;
+      // By identity: an equals() would read the whole value, which is what cleaning costs.
+      if (l != null && l.value() == value) {
+        return l.cleaned();
+      }
+      String cleaned = limits.cleanField(key, value);
+      if (value.length() <= MAX_REMEMBERED_VALUE) {
+        // Only short values: a huge one would stay in memory as long as the settings.
+        last = new LastValue(value, cleaned);
+      }
+      return cleaned;
+    }
+  }
+
+  private record LastValue(String value, String cleaned) {}
 
   public boolean json() {
     return json;

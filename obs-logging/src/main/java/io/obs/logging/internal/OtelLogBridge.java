@@ -125,9 +125,9 @@ public final class OtelLogBridge {
       attributes.put("http.request.id", event.requestId());
     }
     event.baggage().forEach(attributes::put);
-    event.getMDCPropertyMap().forEach(
+    event.mdcFields().forEach(
         (k, v) -> {
-          if (!io.obs.logging.LogFields.MDC_KEYS.contains(k)) {
+          if (!LogSettings.isTraceKey(k)) {
             attributes.put(k, v);
           }
         });

@@ -17,7 +17,6 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,10 @@ public final class PreparedEvent implements ILoggingEvent {
   private final String message;
   private final String threadName;
   private final String loggerName;
+  /** Redacted MDC entries; may still hold obs's trace keys, which every writer skips. */
   private final Map<String, String> mdc;
+
+  private @Nullable Map<String, String> mdcWithoutTraceKeys;
   private final @Nullable SpanContext spanContext;
   private final @Nullable String requestId;
   private final Map<String, String> baggage;
@@ -62,7 +64,7 @@ public final class PreparedEvent implements ILoggingEvent {
     String logger = original.getLoggerName();
     this.loggerName = logger == null ? "" : limits.limit(logger);
     Map<String, String> originalMdc = original.getMDCPropertyMap();
-    this.mdc = settings.cleanMdc(originalMdc);
+    this.mdc = settings.mdcFields(originalMdc);
     this.spanContext = spanContext(context, originalMdc);
     this.requestId = RequestContext.requestId(context).map(limits::clean).orElse(null);
     this.baggage = baggage(context, settings.baggageKeys(), limits);
@@ -87,21 +89,6 @@ public final class PreparedEvent implements ILoggingEvent {
     ILoggingEvent original = event instanceof PreparedEvent p ? p.original : event;
     Context ctx = event instanceof PreparedEvent p ? p.context : context;
     return new PreparedEvent(original, ctx, settings);
-  }
-
-  static Map<String, String> cleanMap(@Nullable Map<String, String> map, TextLimits limits) {
-    if (map == null || map.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, String> out = new LinkedHashMap<>(map.size() * 2);
-    map.forEach(
-        (k, v) -> {
-          // obs's own trace keys are written from the span, never from the MDC.
-          if (k != null && v != null && !LogFields.MDC_KEYS.contains(k)) {
-            out.put(limits.limit(k), limits.cleanField(k, v));
-          }
-        });
-    return Collections.unmodifiableMap(out);
   }
 
   // The context of the application thread wins. Without a span there (Logback's own
@@ -260,15 +247,30 @@ public final class PreparedEvent implements ILoggingEvent {
     return original.getMarkerList();
   }
 
+  /**
+   * The redacted MDC entries to write. Unlike {@link #getMDCPropertyMap()} this may still hold
+   * obs's trace keys ({@link LogSettings#isTraceKey}), which the caller must skip: leaving them
+   * in is what lets an MDC map that needs no redaction be written without a copy.
+   */
+  public Map<String, String> mdcFields() {
+    return mdc;
+  }
+
+  /** The redacted MDC without obs's trace keys (those are written from the span). */
   @Override
   public Map<String, String> getMDCPropertyMap() {
-    return mdc;
+    Map<String, String> view = mdcWithoutTraceKeys;
+    if (view == null) {
+      view = LogSettings.withoutTraceKeys(mdc);
+      mdcWithoutTraceKeys = view;
+    }
+    return view;
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public Map<String, String> getMdc() {
-    return mdc;
+    return getMDCPropertyMap();
   }
 
   @Override

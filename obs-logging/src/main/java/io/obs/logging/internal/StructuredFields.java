@@ -15,9 +15,12 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.obs.logging.internal.redact.TextLimits;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.logstash.logback.argument.StructuredArgument;
@@ -42,14 +45,17 @@ public final class StructuredFields {
 
   // kv("order_id", 42) is by far the most common structured argument. Reading its value directly
   // skips a TokenBuffer round trip per argument; when the accessor is not reachable (a module
-  // system that forbids it) the general path below does the same job more slowly.
-  private static final @Nullable Method FIELD_VALUE = fieldValueAccessor();
+  // system that forbids it) the general path below does the same job more slowly. A constant
+  // method handle, unlike Method.invoke, is inlined by the JIT.
+  private static final @Nullable MethodHandle FIELD_VALUE = fieldValueAccessor();
 
-  private static @Nullable Method fieldValueAccessor() {
+  private static @Nullable MethodHandle fieldValueAccessor() {
     try {
       Method method = SingleFieldAppendingMarker.class.getDeclaredMethod("getFieldValue");
       method.setAccessible(true);
-      return method;
+      return MethodHandles.lookup()
+          .unreflect(method)
+          .asType(MethodType.methodType(Object.class, ObjectAppendingMarker.class));
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
@@ -62,37 +68,39 @@ public final class StructuredFields {
       @Nullable List<Marker> markers,
       @Nullable List<KeyValuePair> keyValuePairs,
       TextLimits limits) {
-    List<StructuredArgument> structured = null;
+    // Written straight into the object, created on the first field: almost every event has none
+    // or one, and this runs for every event.
+    ObjectNode fields = null;
     if (arguments != null) {
       for (Object argument : arguments) {
         if (argument instanceof StructuredArgument s) {
-          structured = add(structured, s);
+          fields = add(fields, s, limits);
         }
       }
     }
     if (markers != null) {
       for (Marker marker : markers) {
-        structured = addMarker(structured, marker);
+        fields = addMarker(fields, marker, limits);
       }
     }
-    boolean hasPairs = keyValuePairs != null && !keyValuePairs.isEmpty();
-    if (structured == null && !hasPairs) {
-      return EMPTY;
-    }
-    ObjectNode fields = JsonNodeFactory.instance.objectNode();
-    if (structured != null) {
-      for (StructuredArgument argument : structured) {
-        add(fields, argument, limits);
-      }
-    }
-    if (hasPairs) {
+    if (keyValuePairs != null) {
       for (KeyValuePair pair : keyValuePairs) {
         if (pair.key != null) {
+          fields = orNew(fields);
           put(fields, pair.key, toNode(pair.value), limits);
         }
       }
     }
-    return fields;
+    return fields == null ? EMPTY : fields;
+  }
+
+  private static final Object FAILED = new Object();
+
+  private static ObjectNode orNew(@Nullable ObjectNode fields) {
+    // Sized for the usual one or two fields rather than LinkedHashMap's default sixteen.
+    return fields == null
+        ? new ObjectNode(JsonNodeFactory.instance, new LinkedHashMap<>(4))
+        : fields;
   }
 
   private static void put(ObjectNode fields, String name, JsonNode value, TextLimits limits) {
@@ -100,37 +108,41 @@ public final class StructuredFields {
     fields.set(clean, redact(clean, value, limits));
   }
 
-  private static void add(ObjectNode fields, StructuredArgument argument, TextLimits limits) {
-    if (FIELD_VALUE != null && argument instanceof ObjectAppendingMarker marker) {
+  private static ObjectNode add(
+      @Nullable ObjectNode existing, StructuredArgument argument, TextLimits limits) {
+    ObjectNode fields = orNew(existing);
+    MethodHandle fieldValue = FIELD_VALUE;
+    if (fieldValue != null && argument instanceof ObjectAppendingMarker marker) {
+      Object value;
       try {
-        put(fields, marker.getFieldName(), toNode(FIELD_VALUE.invoke(marker)), limits);
-        return;
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        // fall through to the general path
+        value = (Object) fieldValue.invokeExact(marker);
+      } catch (Error e) {
+        throw e;
+      } catch (Throwable e) {
+        value = FAILED;
       }
+      if (value != FAILED) {
+        put(fields, marker.getFieldName(), toNode(value), limits);
+        return fields;
+      }
+      // else the general path below
     }
     for (Map.Entry<String, JsonNode> e : write(argument).properties()) {
       put(fields, e.getKey(), e.getValue(), limits);
     }
+    return fields;
   }
 
-  private static List<StructuredArgument> add(
-      @Nullable List<StructuredArgument> list, StructuredArgument argument) {
-    List<StructuredArgument> out = list == null ? new ArrayList<>(2) : list;
-    out.add(argument);
-    return out;
-  }
-
-  private static @Nullable List<StructuredArgument> addMarker(
-      @Nullable List<StructuredArgument> list, Marker marker) {
-    List<StructuredArgument> out = list;
+  private static @Nullable ObjectNode addMarker(
+      @Nullable ObjectNode fields, Marker marker, TextLimits limits) {
+    ObjectNode out = fields;
     if (marker instanceof LogstashMarker && marker instanceof StructuredArgument s) {
-      out = add(out, s);
+      out = add(out, s, limits);
     }
     if (marker.hasReferences()) {
       Iterator<Marker> references = marker.iterator();
       while (references.hasNext()) {
-        out = addMarker(out, references.next());
+        out = addMarker(out, references.next(), limits);
       }
     }
     return out;

@@ -46,8 +46,8 @@ public final class TextFormat implements EventFormat {
       pair(line, "http.request.id", event.requestId());
     }
     event.baggage().forEach((k, v) -> pair(line, k, v));
-    for (Map.Entry<String, String> e : event.getMDCPropertyMap().entrySet()) {
-      if (!io.obs.logging.LogFields.MDC_KEYS.contains(e.getKey())) {
+    for (Map.Entry<String, String> e : event.mdcFields().entrySet()) {
+      if (!LogSettings.isTraceKey(e.getKey())) {
         pair(line, e.getKey(), e.getValue());
       }
     }

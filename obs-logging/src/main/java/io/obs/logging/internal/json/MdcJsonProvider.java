@@ -2,11 +2,11 @@
 package io.obs.logging.internal.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.obs.logging.LogFields;
 import io.obs.logging.internal.FieldNames;
+import io.obs.logging.internal.LogSettings;
 import io.obs.logging.internal.PreparedEvent;
 import java.io.IOException;
-import java.util.Map;
+import java.io.UncheckedIOException;
 
 /**
  * Internal: not for use outside obs. Writes the MDC entries (redacted) as top-level fields,
@@ -23,11 +23,23 @@ public final class MdcJsonProvider extends ObsJsonProvider {
 
   @Override
   protected void write(JsonGenerator generator, PreparedEvent event) throws IOException {
-    for (Map.Entry<String, String> entry : event.getMDCPropertyMap().entrySet()) {
-      String key = entry.getKey();
-      if (!LogFields.MDC_KEYS.contains(key) && !names.isReserved(key)) {
-        generator.writeStringField(key, entry.getValue());
-      }
+    // forEach, not an entry iterator: Logback's MDC map is an unmodifiable wrapper, whose
+    // iterator wraps every entry, while forEach walks the HashMap inside directly.
+    try {
+      event
+          .mdcFields()
+          .forEach(
+              (key, value) -> {
+                if (!LogSettings.isTraceKey(key) && !names.isReserved(key)) {
+                  try {
+                    generator.writeStringField(key, value);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                }
+              });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 }

@@ -29,11 +29,22 @@ public final class TimestampJsonProvider extends ObsJsonProvider {
 
   @Override
   protected void write(JsonGenerator generator, PreparedEvent event) throws IOException {
-    generator.writeStringField(fieldName, format(event.getInstant()));
+    char[] out = BUFFER.get();
+    int length = format(event.getInstant(), out);
+    generator.writeFieldName(fieldName);
+    generator.writeString(out, 0, length);
   }
+
+  // One buffer per writing thread: the generator copies the characters, so no String is made.
+  private static final ThreadLocal<char[]> BUFFER = ThreadLocal.withInitial(() -> new char[32]);
 
   /** {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in UTC. */
   public String format(Instant instant) {
+    char[] out = new char[32];
+    return new String(out, 0, format(instant, out));
+  }
+
+  private int format(Instant instant, char[] out) {
     long second = instant.getEpochSecond();
     Cached c = cached;
     if (c.epochSecond() != second) {
@@ -41,14 +52,15 @@ public final class TimestampJsonProvider extends ObsJsonProvider {
       cached = c;
     }
     int millis = instant.getNano() / 1_000_000;
-    char[] out = new char[c.prefix().length() + 5];
-    c.prefix().getChars(0, c.prefix().length(), out, 0);
-    int i = c.prefix().length();
+    String prefix = c.prefix();
+    int i = prefix.length();
+    // At most 31 characters: Instant.MAX is "+1000000000-12-31T23:59:59.999Z".
+    prefix.getChars(0, i, out, 0);
     out[i] = '.';
     out[i + 1] = (char) ('0' + millis / 100);
     out[i + 2] = (char) ('0' + millis / 10 % 10);
     out[i + 3] = (char) ('0' + millis % 10);
     out[i + 4] = 'Z';
-    return new String(out);
+    return i + 5;
   }
 }

@@ -34,6 +34,15 @@ public final class Prescan {
     "password", "passwd", "pwd", "secret", "key", "token", "credential", "credentials"
   };
 
+  /**
+   * Not a detector flag: the text holds a UTF-16 surrogate, so it may need repair ({@link
+   * TextLimits}); without it, the repair pass is skipped.
+   */
+  public static final int SURROGATE = 1 << 30;
+
+  /** Every detector flag, without {@link #SURROGATE}. */
+  static final int DETECTORS = AT | PHONE | CARD | BEARER | JWT | SECRET_PAIR;
+
   private Prescan() {}
 
   /** The flags of every detector that could match {@code text}. */
@@ -56,7 +65,9 @@ public final class Prescan {
       if (c > '@') {
         // Letters: only 'b'/'B' (bearer, basic) and 'e' (eyJ) can start something.
         cardDigits = 0;
-        if ((c == 'b' || c == 'B') && i + 1 < length) {
+        if (c >= '\uD800' && c <= '\uDFFF') {
+          flags |= SURROGATE;
+        } else if ((c == 'b' || c == 'B') && i + 1 < length) {
           char next = text.charAt(i + 1);
           if (next == 'e' || next == 'E' || next == 'a' || next == 'A') {
             flags |= BEARER;

@@ -42,6 +42,7 @@ public final class Redactor {
   private final ThreadLocal<Mac> macs;
   private final ConcurrentHashMap<String, Boolean> deniedNames = new ConcurrentHashMap<>();
   private final boolean needsPrescan;
+  private final boolean hasAlwaysDetectors;
 
   private static final int MAX_REMEMBERED_NAMES = 4096;
 
@@ -58,6 +59,7 @@ public final class Redactor {
     this.mode = mode;
     this.mask = mask;
     this.needsPrescan = detectors.stream().anyMatch(d -> d.requires() != Prescan.ALWAYS);
+    this.hasAlwaysDetectors = detectors.stream().anyMatch(d -> d.requires() == Prescan.ALWAYS);
     byte[] key = hashKey.clone();
     this.macs =
         ThreadLocal.withInitial(
@@ -90,7 +92,22 @@ public final class Redactor {
     if (!enabled || text.isEmpty()) {
       return text;
     }
-    int flags = needsPrescan ? Prescan.scan(text) : 0;
+    return redact(text, needsPrescan ? Prescan.scan(text) : 0);
+  }
+
+  /** Whether {@link #redact(String, int)} wants the {@link Prescan} flags of its text. */
+  boolean usesPrescan() {
+    return enabled && needsPrescan;
+  }
+
+  /** {@link #redact(String)} with the text's {@link Prescan} flags already computed. */
+  String redact(String text, int flags) {
+    if (!enabled || text.isEmpty()) {
+      return text;
+    }
+    if ((flags & Prescan.DETECTORS) == 0 && !hasAlwaysDetectors) {
+      return text; // the prescan proved that no detector can match: the common case
+    }
     List<Finding> findings = null;
     for (Detector detector : detectors) {
       int requires = detector.requires();

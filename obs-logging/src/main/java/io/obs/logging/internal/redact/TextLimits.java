@@ -36,6 +36,18 @@ public final class TextLimits {
       // The regular expressions are linear, but a 100 MB message should not cost 100 MB of work.
       bounded = bounded.substring(0, cutPoint(bounded, maxLength + REDACTION_OVERLAP));
     }
+    if (redactor.usesPrescan()) {
+      // One pass tells both whether a detector could match and whether a surrogate needs
+      // repair: for the usual short, clean, surrogate-free text nothing else reads it.
+      int flags = Prescan.scan(bounded);
+      String redacted = redactor.redact(bounded, flags);
+      if (redacted == bounded
+          && (flags & Prescan.SURROGATE) == 0
+          && bounded.length() <= maxLength) {
+        return bounded;
+      }
+      return repairSurrogates(truncate(redacted));
+    }
     String redacted = redactor.redact(bounded);
     return repairSurrogates(truncate(redacted));
   }

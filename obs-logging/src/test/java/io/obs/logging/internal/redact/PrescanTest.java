@@ -8,6 +8,13 @@ import org.junit.jupiter.api.Test;
 class PrescanTest {
 
   @Test
+  void surrogatesAreFlaggedSoTheRepairPassRunsOnlyForThem() {
+    assertThat(Prescan.scan("smile \uD83D\uDE00")).isEqualTo(Prescan.SURROGATE);
+    assertThat(Prescan.scan("lone \uDE00 then a@b")).isEqualTo(Prescan.SURROGATE | Prescan.AT);
+    assertThat(Prescan.scan("caf\u00e9 \u4e2d\u6587")).isZero();
+  }
+
+  @Test
   void ordinaryLineSetsNoFlag() {
     assertThat(Prescan.scan("User 42 placed order order_id=1234 for 3 items")).isZero();
     assertThat(Prescan.scan("trace 4bf92f3577b34da6a3ce929d0e0e4736")).isZero();

@@ -55,6 +55,15 @@ class TextLimitsTest {
   }
 
   @Test
+  void cleanTextWithoutSurrogatesIsTheSameInstanceAndSurrogatesAreStillRepaired() {
+    String plain = "User u-4711 placed order order_id=1234 for 3 items";
+    assertThat(limits.clean(plain)).isSameAs(plain);
+    assertThat(limits.clean("ok \uD83D\uDE00")).isEqualTo("ok \uD83D\uDE00");
+    assertThat(limits.clean("bad \uD83D end")).isEqualTo("bad \uFFFD end");
+    assertThat(limits.clean("mail a@example.com \uDE00")).isEqualTo("mail **** \uFFFD");
+  }
+
+  @Test
   void deniedFieldIsReplacedEvenWhenItLooksHarmless() {
     TextLimits denying =
         new TextLimits(

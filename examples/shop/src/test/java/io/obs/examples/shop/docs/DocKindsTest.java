@@ -16,6 +16,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.obs.Observability;
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfigException;
+import io.obs.ebpf.internal.AvailabilityProbe;
+import io.obs.ebpf.internal.Errno;
+import io.obs.ebpf.internal.KernelTelemetry;
 import io.obs.internal.ConfigLoader;
 import io.obs.internal.RuntimeRequest;
 import io.obs.logging.LogFields;
@@ -50,6 +53,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -57,8 +61,9 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The block kinds of README.md, architecture.md, configuration.md, tracing.md, metrics.md and
- * logs.md that need more than a syntax check: each is compared with what obs really does.
+ * The block kinds of README.md, architecture.md, configuration.md, tracing.md, metrics.md,
+ * logs.md and ebpf.md that need more than a syntax check: each is compared with what obs really
+ * does.
  */
 class DocKindsTest {
 
@@ -404,6 +409,10 @@ class DocKindsTest {
       event.setInstant(Instant.parse(timestamp));
       SpanContext ids = SpanContext.create(traceId, spanId, TraceFlags.getSampled(),
           TraceState.getDefault());
+      // obs-logging reads the trace context only once its module has started (so that
+      // ContextStorage wrappers of other modules still apply); a bare encoder test switches
+      // that on itself instead of depending on another test class having started obs first.
+      io.obs.logging.internal.ContextCapture.enable();
       try (Scope ignored = Span.wrap(ids).makeCurrent()) {
         return new String(encoder.encode(event), StandardCharsets.UTF_8);
       }
@@ -424,5 +433,299 @@ class DocKindsTest {
 
   private static Yaml yaml() {
     return new Yaml(new SafeConstructor(new LoaderOptions()));
+  }
+
+  // ------------------------------------------------------------- docs/ebpf.md (obs-ebpf-bridge)
+  // What the bridge produces, compared with its sources and classes: renaming a metric, attribute,
+  // span or message there fails here until the page follows. The kernel side needs root and BPF,
+  // so values stay illustrative; names, labels, formats and errno pairs are what is checked.
+
+
+  private static final String EBPF_MAIN = "obs-ebpf-bridge/src/main/java/io/obs/ebpf/";
+
+  @Test
+  void metricsSampleUsesThePrometheusNamesAndLabelsTheBridgeRegisters() throws Exception {
+    String sources = ebpfSource("internal/KernelMetrics.java") + ebpfSource("EbpfBridge.java");
+    Map<String, String> samples = ebpfPrometheusSampleNames(sources);
+    Set<String> labels = new HashSet<>(ebpfKeys(ebpfSource("internal/KernelMetrics.java")));
+    Set<String> errnoNames = ebpfErrnoNames();
+    Pattern line = Pattern.compile("^([a-z_][a-z0-9_]*)(?:\\{(.*)})? (-?[0-9.eE+-]+)$");
+    Pattern label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"(?:,|$)");
+
+    List<DocBlocks.Block> blocks = DocBlocks.checked("ebpf-metrics");
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      for (String text : block.text().strip().split("\n")) {
+        Matcher m = line.matcher(text);
+        assertThat(m.matches()).as("%s: %s is a Prometheus sample", block.where(), text).isTrue();
+        String name = m.group(1);
+        assertThat(samples).as("%s: the bridge registers %s", block.where(), name).containsKey(name);
+        Double.parseDouble(m.group(3));
+        Matcher l = label.matcher(m.group(2) == null ? "" : m.group(2));
+        while (l.find()) {
+          String key = l.group(1);
+          String value = l.group(2);
+          if (key.equals("le")) {
+            assertThat(name).as(block.where()).endsWith("_bucket");
+            // The buckets are the kernel's log2 slots of nanoseconds, 2^10 ns to 2^34 ns.
+            long nanos = Math.round(Double.parseDouble(value) * 1e9);
+            assertThat(Long.bitCount(nanos)).as("%s: le=%s is a power of two of ns", block.where(), value)
+                .isEqualTo(1);
+            assertThat(nanos).as(block.where()).isBetween(1L << 10, 1L << 34);
+          } else {
+            assertThat(labels).as("%s: %s has attribute %s", block.where(), name, key).contains(key);
+          }
+          if (key.equals("error") || (key.equals("result") && !value.equals("ok"))) {
+            assertThat(errnoNames).as("%s: %s is an errno name", block.where(), value).contains(value);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void warnLineIsWhatTheBridgeLogsForTheCapabilitiesItShows() throws Exception {
+    String bridge = ebpfSource("EbpfBridge.java");
+    String prefix = "obs-ebpf: kernel metrics are ";
+    String suffix = " (ebpf.enabled: false silences this; docs/ebpf.md lists the requirements)";
+    assertThat(bridge).contains("\"" + prefix + "\"", "\"" + suffix + "\"",
+        "status = \"off: \" + availability.reason();");
+
+    List<DocBlocks.Block> blocks = DocBlocks.checked("ebpf-warn");
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      Matcher cap = Pattern.compile("CapEff=([0-9a-f]{16})").matcher(block.text());
+      assertThat(cap.find()).as(block.where()).isTrue();
+      String status = "Name:\tjava\nCapInh:\t0000000000000000\nCapEff:\t" + cap.group(1) + "\n";
+      // Every other check passes, so the line is about privileges only, as on the page.
+      AvailabilityProbe.Availability availability = AvailabilityProbe.probe(ebpfEnvironment(status));
+      assertThat(availability.isAvailable()).as(block.where()).isFalse();
+      // The bridge logs through System.Logger; JUL's default format puts "WARNING: " first.
+      assertThat(block.text().strip())
+          .as(block.where())
+          .isEqualTo("WARNING: " + prefix + "off: " + availability.reason() + suffix);
+    }
+  }
+
+  @Test
+  void renderedTraceUsesTheSpanNamesKindsAndAttributesTheBridgeEmits() throws Exception {
+    String telemetry = ebpfSource("internal/KernelTelemetry.java");
+    Set<String> kernelKeys = new HashSet<>(ebpfKeys(telemetry));
+    Set<String> threadKeys = new HashSet<>(ebpfKeys(ebpfSource("internal/KernelCostSpanProcessor.java")));
+    String appTest = Files.readString(DocBlocks.repoRoot().resolve(
+        "obs-ebpf-bridge/src/test/java/io/obs/ebpf/TraceCorrelationIT.java"));
+    assertThat(telemetry).contains("builder(\"tcp.connect\"", "-> \"syscall.openat\"",
+        "-> \"process.exec\"", "SpanKind.CLIENT : SpanKind.INTERNAL");
+    Pattern spanLine = Pattern.compile(
+        "^(\\s*)(\\S.*?)\\s+(SERVER|CLIENT|INTERNAL|PRODUCER|CONSUMER)\\s+\\+\\s*[\\d.]+ ms\\s+"
+            + "[\\d.]+ ms\\s+(UNSET|OK|ERROR)\\s+(.*)$");
+
+    List<DocBlocks.Block> blocks = DocBlocks.checked("ebpf-trace");
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      String[] lines = block.text().split("\n");
+      assertThat(lines[0]).as(block.where()).matches("trace [0-9a-f]{32}\\s+start\\s+duration");
+      List<EbpfSpan> spans = new ArrayList<>();
+      for (int i = 1; i < lines.length; i++) {
+        Matcher m = spanLine.matcher(lines[i]);
+        if (m.matches()) {
+          spans.add(new EbpfSpan(m.group(2), m.group(3), m.group(4), new LinkedHashMap<>()));
+          ebpfAttributes(m.group(5), spans.get(spans.size() - 1).attributes());
+        } else {
+          assertThat(spans).as("%s: %s continues a span", block.where(), lines[i]).isNotEmpty();
+          ebpfAttributes(lines[i].strip(), spans.get(spans.size() - 1).attributes());
+        }
+      }
+      assertThat(spans).as(block.where()).isNotEmpty();
+      for (EbpfSpan span : spans) {
+        boolean kernel = span.name().equals("tcp.connect") || span.name().startsWith("syscall.")
+            || span.name().equals("process.exec");
+        if (kernel) {
+          String expectedKind = span.name().equals("tcp.connect")
+              || span.name().equals("syscall.connect") ? "CLIENT" : "INTERNAL";
+          assertThat(span.kind()).as("%s: %s", block.where(), span.name()).isEqualTo(expectedKind);
+        } else {
+          assertThat(appTest).as("%s: the test makes span %s", block.where(), span.name())
+              .contains("\"" + span.name() + "\"");
+        }
+        for (Map.Entry<String, String> a : span.attributes().entrySet()) {
+          String key = a.getKey();
+          if (key.startsWith("thread.")) {
+            assertThat(threadKeys).as("%s: %s", block.where(), key).contains(key);
+          } else if (kernel) {
+            assertThat(kernelKeys).as("%s: %s emits %s", block.where(), span.name(), key)
+                .contains(key);
+          } else {
+            assertThat(appTest).as("%s: the test sets %s", block.where(), key)
+                .contains("\"" + key + "\"");
+          }
+        }
+        String errno = span.attributes().get("syscall.errno");
+        if (errno != null) {
+          assertThat(span.attributes().get("error.type")).as(block.where())
+              .isEqualTo(Errno.name(Integer.parseInt(errno)));
+        }
+        if (kernel && span.status().equals("ERROR")) {
+          assertThat(ebpfErrnoNames()).as(block.where()).contains(span.attributes().get("error.type"));
+        }
+      }
+    }
+  }
+
+  @Test
+  void kernelLogLineHasTheBridgesLoggerKeysAndMessage() throws Exception {
+    String telemetry = ebpfSource("internal/KernelTelemetry.java");
+    Matcher call = Pattern.compile("LOG\\.at(\\w+)\\(\\)((?:\\s*\\.addKeyValue\\(\"\\w+\", [^)]*\\))+)"
+        + "\\s*\\.log\\(\"([^\"]*)\"").matcher(telemetry);
+    assertThat(call.find()).as("KernelTelemetry logs with keys").isTrue();
+    String level = call.group(1).toUpperCase(java.util.Locale.ROOT);
+    List<String> keys = new ArrayList<>();
+    Matcher k = Pattern.compile("addKeyValue\\(\"(\\w+)\"").matcher(call.group(2));
+    while (k.find()) {
+      keys.add(k.group(1));
+    }
+    Pattern message = Pattern.compile(
+        Pattern.quote(call.group(3)).replace("{}", "\\E(.*?)\\Q").replace("\\Q\\E", ""));
+
+    List<DocBlocks.Block> blocks = DocBlocks.checked("ebpf-log");
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      String[] lines = block.text().strip().split("\n");
+      assertThat(lines).as(block.where()).hasSize(2);
+      Matcher head = Pattern.compile("^(\\w+) (\\S+)((?: \\w+=\"[^\"]*\")*)$").matcher(lines[0]);
+      assertThat(head.matches()).as(block.where()).isTrue();
+      assertThat(head.group(1)).as(block.where()).isEqualTo(level);
+      assertThat(head.group(2)).as(block.where()).isEqualTo(KernelTelemetry.LOGGER);
+      Map<String, String> pairs = new LinkedHashMap<>();
+      Matcher p = Pattern.compile("(\\w+)=\"([^\"]*)\"").matcher(head.group(3));
+      while (p.find()) {
+        pairs.put(p.group(1), p.group(2));
+      }
+      assertThat(new ArrayList<>(pairs.keySet())).as(block.where()).isEqualTo(keys);
+      assertThat(lines[1]).as(block.where()).startsWith("  - ");
+      Matcher m = message.matcher(lines[1].substring(4));
+      assertThat(m.matches()).as("%s: message in the format %s", block.where(), call.group(3))
+          .isTrue();
+      // Arguments: syscall, args, errno name, errno number — the same values as the keys.
+      assertThat(m.group(1)).as(block.where()).isEqualTo(pairs.get("syscall"));
+      assertThat(m.group(2)).as(block.where()).isEqualTo(pairs.get("args"));
+      assertThat(m.group(3)).as(block.where()).isEqualTo(pairs.get("errno"));
+      assertThat(Errno.name(Integer.parseInt(m.group(4)))).as(block.where())
+          .isEqualTo(pairs.get("errno"));
+    }
+  }
+
+  private record EbpfSpan(String name, String kind, String status, Map<String, String> attributes) {}
+
+  private static void ebpfAttributes(String text, Map<String, String> out) {
+    for (String pair : text.trim().split("\\s+")) {
+      int eq = pair.indexOf('=');
+      assertThat(eq).as("attribute %s", pair).isPositive();
+      out.put(pair.substring(0, eq), pair.substring(eq + 1));
+    }
+  }
+
+  /** Prometheus sample name -> OTel instrument name, by the OTel Prometheus naming rules. */
+  private static Map<String, String> ebpfPrometheusSampleNames(String sources) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Matcher m = Pattern.compile("\\.(histogram|counter|upDownCounter|gauge)Builder\\(\"([^\"]+)\"\\)")
+        .matcher(sources);
+    List<int[]> starts = new ArrayList<>();
+    List<String[]> found = new ArrayList<>();
+    while (m.find()) {
+      starts.add(new int[] {m.end()});
+      found.add(new String[] {m.group(1), m.group(2)});
+    }
+    for (int i = 0; i < found.size(); i++) {
+      int end = sources.indexOf(';', starts.get(i)[0]);
+      String chain = sources.substring(starts.get(i)[0], end);
+      Matcher unit = Pattern.compile("setUnit\\(\"([^\"]*)\"\\)").matcher(chain);
+      String base = found.get(i)[1].replace('.', '_');
+      String suffix = unit.find() ? ebpfUnitSuffix(unit.group(1)) : null;
+      if (suffix != null && !base.endsWith("_" + suffix) && !base.contains(suffix)) {
+        base = base + "_" + suffix;
+      }
+      switch (found.get(i)[0]) {
+        case "histogram" -> {
+          out.put(base + "_bucket", found.get(i)[1]);
+          out.put(base + "_count", found.get(i)[1]);
+          out.put(base + "_sum", found.get(i)[1]);
+        }
+        case "counter" -> out.put(base + "_total", found.get(i)[1]);
+        default -> out.put(base, found.get(i)[1]);
+      }
+    }
+    assertThat(out).as("instruments found in the bridge's sources").hasSizeGreaterThan(5);
+    return out;
+  }
+
+  private static @Nullable String ebpfUnitSuffix(String unit) {
+    return switch (unit) {
+      case "s" -> "seconds";
+      case "ms" -> "milliseconds";
+      case "By" -> "bytes";
+      default -> unit.startsWith("{") || unit.equals("1") ? null : unit;
+    };
+  }
+
+  private static List<String> ebpfKeys(String source) {
+    List<String> keys = new ArrayList<>();
+    Matcher m = Pattern.compile("AttributeKey\\.\\w+Key\\(\\s*\"([^\"]+)\"\\)").matcher(source);
+    while (m.find()) {
+      keys.add(m.group(1));
+    }
+    assertThat(keys).isNotEmpty();
+    return keys;
+  }
+
+  private static Set<String> ebpfErrnoNames() {
+    Set<String> names = new HashSet<>();
+    for (int i = 1; i < 200; i++) {
+      names.add(Errno.name(i));
+    }
+    return names;
+  }
+
+  private static String ebpfSource(String path) throws Exception {
+    return Files.readString(DocBlocks.repoRoot().resolve(EBPF_MAIN + path));
+  }
+
+  private static AvailabilityProbe.Environment ebpfEnvironment(String status) {
+    return new AvailabilityProbe.Environment() {
+      @Override
+      public String osName() {
+        return "Linux";
+      }
+
+      @Override
+      public String osArch() {
+        return "amd64";
+      }
+
+      @Override
+      public String kernelRelease() {
+        return "6.8.0-45-generic";
+      }
+
+      @Override
+      public boolean btfPresent() {
+        return true;
+      }
+
+      @Override
+      public String procSelfStatus() {
+        return status;
+      }
+
+      @Override
+      public boolean nativeLibraryLoaded() {
+        return true;
+      }
+
+      @Override
+      public String nativeLibraryDescription() {
+        return "loaded";
+      }
+    };
   }
 }

@@ -50,7 +50,9 @@ class DocsTest {
           "diagram", "span-data-path", "config-error", "prometheus-scrape", "log-sample",
           "log-text-line", "log-drop-report", "logback-xml", "alloy",
           // DocSnippetsTest
-          "openmetrics-sample");
+          "openmetrics-sample",
+          // DocKindsTest, docs/ebpf.md
+          "ebpf-metrics", "ebpf-warn", "ebpf-trace", "ebpf-log");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -200,11 +202,37 @@ class DocsTest {
         }
         Matcher p = path.matcher(line);
         while (p.find()) {
-          String file = p.group(1).replaceFirst("^\\./", "");
-          if (file.equals("examples/shop/target/shop-launcher.jar")) {
-            assertThat(shopPom).as(block.where()).contains("<finalName>shop-launcher</finalName>");
-          } else {
-            assertThat(DocBlocks.repoRoot().resolve(file)).as(block.where()).exists();
+          // A class path holds several paths; $(...) parts are computed by the shell.
+          for (String part : p.group(1).split(":")) {
+            String file = part.replaceFirst("^\\./", "");
+            Matcher built = Pattern.compile("^((?:examples/)?[a-z-]+)/target/.*").matcher(file);
+            if (file.equals("examples/shop/target/shop-launcher.jar")) {
+              assertThat(shopPom).as(block.where())
+                  .contains("<finalName>shop-launcher</finalName>");
+            } else if (built.matches()) {
+              // Build output exists only after the build; the module that makes it must.
+              assertThat(DocBlocks.repoRoot().resolve(built.group(1)).resolve("pom.xml"))
+                  .as(block.where()).isRegularFile();
+            } else if (!file.startsWith("$(") && !file.isEmpty()) {
+              assertThat(DocBlocks.repoRoot().resolve(file)).as(block.where()).exists();
+            }
+          }
+        }
+        Matcher jmhMain = Pattern.compile(
+            "\\s(?:\\./)?((?:examples/)?[a-z-]+)/target/\\S*\\s+(org\\.openjdk\\.jmh\\.Main\\s.*)")
+            .matcher(line);
+        if (jmhMain.find()) {
+          checkJmhSelection(block, DocBlocks.repoRoot().resolve(jmhMain.group(1)),
+              jmhMain.group(2).replace("\"", ""));
+        }
+        Matcher make = Pattern.compile("^make -C (\\S+)(?:\\s+([\\w-]+))?").matcher(
+            line.replaceFirst("\\s#.*$", ""));
+        if (make.find()) {
+          Path makefile = DocBlocks.repoRoot().resolve(make.group(1)).resolve("Makefile");
+          assertThat(makefile).as(block.where()).isRegularFile();
+          if (make.group(2) != null) {
+            assertThat(Files.readString(makefile)).as("%s: make target %s", block.where(),
+                make.group(2)).containsPattern("(?m)^" + Pattern.quote(make.group(2)) + ":");
           }
         }
         checkMavenArguments(block, line);
@@ -407,13 +435,39 @@ class DocsTest {
         checkJmhSelection(block, DocBlocks.repoRoot().resolve(pl.group(1)),
             property.group(2).replace("\"", ""));
       }
+      Matcher goal = Pattern.compile("\\sdependency:([\\w-]+)").matcher(command);
       if (name.equals("exec.args")) {
         assertThat(pom).as(block.where()).contains("exec-maven-plugin");
+      } else if (goal.find() && !pom.contains("${" + name + "}")) {
+        // A parameter of the dependency plugin's goal: its descriptor names the user property.
+        assertThat(dependencyPluginGoal(goal.group(1)))
+            .as("%s: dependency:%s reads -D%s", block.where(), goal.group(1), name)
+            .contains(">${" + name + "}<");
       } else {
         assertThat(pom).as("%s: the module reads -D%s", block.where(), name)
             .contains("${" + name + "}");
       }
     }
+  }
+
+  /** The mojo of a maven-dependency-plugin goal, from the descriptor of the version the root pom pins. */
+  private static String dependencyPluginGoal(String goal) throws Exception {
+    String root = Files.readString(DocBlocks.repoRoot().resolve("pom.xml"));
+    Matcher version = Pattern.compile(
+        "<artifactId>maven-dependency-plugin</artifactId>\\s*<version>([^<]+)</version>").matcher(root);
+    assertThat(version.find()).as("the root pom pins maven-dependency-plugin").isTrue();
+    Path jar = Path.of(System.getProperty("user.home"), ".m2/repository/org/apache/maven/plugins",
+        "maven-dependency-plugin", version.group(1),
+        "maven-dependency-plugin-" + version.group(1) + ".jar");
+    assertThat(jar).as("the plugin is in the local repository").isRegularFile();
+    String descriptor;
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      descriptor = new String(zip.getInputStream(zip.getEntry("META-INF/maven/plugin.xml"))
+          .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    int start = descriptor.indexOf("<goal>" + goal + "</goal>");
+    assertThat(start).as("dependency:%s exists", goal).isNotNegative();
+    return descriptor.substring(start, descriptor.indexOf("</mojo>", start));
   }
 
   private static Yaml yaml() {
