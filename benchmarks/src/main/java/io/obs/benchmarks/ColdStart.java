@@ -11,37 +11,83 @@ import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cold start of {@code Observability.init()} in fresh JVMs, against a baseline of building a bare
- * OpenTelemetry SDK by hand in fresh JVMs of the same run. Run through {@code ColdStart report
- * <runs>}; one child JVM per measurement, alternating obs and baseline so machine noise hits both.
+ * Cold start of {@code Observability.init()} in fresh JVMs, broken down by module, against
+ * baselines measured in fresh JVMs of the same run. Run through {@code ColdStart report <runs>
+ * [variant,...]}; one child JVM per measurement, variants interleaved round by round so machine
+ * noise hits all of them alike. Every figure is a median, printed with its ratio to the bare SDK.
  *
- * <p>Each child prints one line: {@code <mode> <init micros> <retained heap bytes>}. Retained heap
- * is used heap after repeated full GCs with obs running, minus the same before init; the obs
- * variant includes every module on the classpath.
+ * <p>Variants:
+ *
+ * <ul>
+ *   <li>{@code sdk}: a bare OpenTelemetry SDK built by hand (the baseline);
+ *   <li>{@code logback}: the first log line through SLF4J with plain Logback (obs-logging removed
+ *       from the child's classpath), which every application that logs pays with or without obs;
+ *   <li>{@code logback-obs}: the same first log line with obs-logging's configurator on the
+ *       classpath (JSON encoder and Jackson), still without {@code Observability.init()};
+ *   <li>{@code core}, {@code core+<module>}: obs with every module switched off but the named one
+ *       ({@code OBS_MODULES_<NAME>_ENABLED=false});
+ *   <li>{@code all}: obs with every module, Logback initialised inside init (by its first line);
+ *   <li>{@code all-logged}: obs with every module after the application already logged one line,
+ *       so the time and heap are obs's own on top of Logback.
+ * </ul>
+ *
+ * <p>Each child prints one line: {@code COLDSTART <variant> <micros> <retained heap bytes>}.
+ * Retained heap is used heap right after repeated full GCs with the variant running, minus the
+ * same just before the timed part.
+ *
+ * <p>A variant suffixed {@code @before} (say {@code all@before}) runs in a child whose classpath is
+ * the system property {@code coldstart.before.cp}, to compare two builds of obs in one run.
  */
 public final class ColdStart {
+
+  private static final String[] MODULES = {"tracing", "metrics", "logging", "ebpf"};
+
+  private static final List<String> ALL_VARIANTS = List.of("sdk", "logback", "logback-obs", "core",
+      "core+tracing", "core+metrics", "core+logging", "core+ebpf", "all", "all-logged");
 
   private ColdStart() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("report")) {
-      report(args.length > 1 ? Integer.parseInt(args[1]) : 10);
+      report(args.length > 1 ? Integer.parseInt(args[1]) : 10,
+          args.length > 2 ? Arrays.asList(args[2].split(",")) : ALL_VARIANTS);
       return;
     }
-    String mode = args.length > 0 ? args[0] : "obs";
+    String variant = args.length > 0 ? args[0] : "all";
+    if (variant.equals("all-logged")) {
+      // The application's own first log line, outside the measured part.
+      org.slf4j.LoggerFactory.getLogger("app").info("application starting");
+    }
     long before = settledHeap();
     long start = System.nanoTime();
-    AutoCloseable running = mode.equals("obs") ? obs() : bareSdk();
+    AutoCloseable running;
+    if (variant.equals("sdk")) {
+      running = bareSdk();
+    } else if (variant.startsWith("logback")) {
+      org.slf4j.LoggerFactory.getLogger("app").info("application starting");
+      running = () -> { };
+    } else {
+      running = obs();
+    }
     long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
     long after = settledHeap();
-    System.out.println(mode + " " + micros + " " + (after - before));
+    System.out.println("COLDSTART " + variant + " " + micros + " " + (after - before));
+    if (System.getenv("COLDSTART_HOLD") != null) {
+      // Keeps the JVM alive for jcmd GC.class_histogram.
+      Thread.sleep(Long.parseLong(System.getenv("COLDSTART_HOLD")) * 1000);
+    }
     running.close();
   }
 
@@ -68,48 +114,107 @@ public final class ColdStart {
     return sdk;
   }
 
+  /**
+   * Live heap after full collections. Read right after the last one: a serial full collection may
+   * leave live objects in the young generation, so every heap pool's current use counts, and
+   * reading at once keeps out what other threads allocate afterwards.
+   */
   private static long settledHeap() throws InterruptedException {
     for (int i = 0; i < 4; i++) {
       System.gc();
       Thread.sleep(20);
     }
+    System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  private static void report(int runs) throws Exception {
-    String classpath = System.getProperty("java.class.path");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<Long> obsMicros = new ArrayList<>();
-    List<Long> sdkMicros = new ArrayList<>();
-    List<Long> obsBytes = new ArrayList<>();
-    List<Long> sdkBytes = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      for (String mode : new String[] {"obs", "sdk"}) {
-        Process process = new ProcessBuilder(java, "-XX:+UseSerialGC", "-cp", classpath,
-            ColdStart.class.getName(), mode).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String line = null;
-        for (String l : new String(process.getInputStream().readAllBytes()).split("\n")) {
-          if (l.startsWith(mode + " ")) {
-            line = l;
-          }
-        }
-        if (!process.waitFor(60, TimeUnit.SECONDS) || line == null) {
-          throw new IllegalStateException("child JVM for " + mode + " failed");
-        }
-        String[] parts = line.trim().split(" ");
-        (mode.equals("obs") ? obsMicros : sdkMicros).add(Long.parseLong(parts[1]));
-        (mode.equals("obs") ? obsBytes : sdkBytes).add(Long.parseLong(parts[2]));
+  private static void report(int runs, List<String> variants) throws Exception {
+    for (String variant : variants) {
+      if (!ALL_VARIANTS.contains(mode(variant))) {
+        throw new IllegalArgumentException("unknown variant " + variant + "; one of "
+            + ALL_VARIANTS);
       }
     }
-    long obsInit = median(obsMicros);
-    long sdkInit = median(sdkMicros);
-    System.out.printf("cold start over %d fresh JVMs each (median):%n", runs);
-    System.out.printf("  Observability.init()      %6.1f ms, retained heap %6.2f MB%n",
-        obsInit / 1000.0, median(obsBytes) / 1e6);
-    System.out.printf("  bare OpenTelemetrySdk     %6.1f ms, retained heap %6.2f MB%n",
-        sdkInit / 1000.0, median(sdkBytes) / 1e6);
-    System.out.printf("  ratio obs / bare SDK      %6.2f x time, extra heap %6.2f MB%n",
-        (double) obsInit / sdkInit, (median(obsBytes) - median(sdkBytes)) / 1e6);
+    Map<String, List<Long>> micros = new LinkedHashMap<>();
+    Map<String, List<Long>> bytes = new LinkedHashMap<>();
+    for (String variant : variants) {
+      micros.put(variant, new ArrayList<>());
+      bytes.put(variant, new ArrayList<>());
+    }
+    for (int i = 0; i < runs; i++) {
+      // Rotate the order each round so no variant always runs right after a heavy one.
+      for (int v = 0; v < variants.size(); v++) {
+        String variant = variants.get((v + i) % variants.size());
+        long[] result = child(variant);
+        micros.get(variant).add(result[0]);
+        bytes.get(variant).add(result[1]);
+      }
+    }
+    long sdkMicros = micros.containsKey("sdk") ? median(micros.get("sdk")) : 0;
+    long sdkBytes = bytes.containsKey("sdk") ? median(bytes.get("sdk")) : 0;
+    System.out.printf("cold start over %d fresh JVMs per variant (medians; min-max in brackets)%n",
+        runs);
+    System.out.printf("  %-19s %9s %17s %10s %9s %9s%n", "variant", "init ms", "[min-max]",
+        "x sdk", "heap MB", "+sdk MB");
+    for (String variant : variants) {
+      long m = median(micros.get(variant));
+      long b = median(bytes.get(variant));
+      System.out.printf("  %-19s %9.1f [%6.1f-%7.1f] %10s %9.2f %9s%n", variant, m / 1000.0,
+          Collections.min(micros.get(variant)) / 1000.0,
+          Collections.max(micros.get(variant)) / 1000.0,
+          sdkMicros > 0 ? String.format("%.2f", (double) m / sdkMicros) : "-",
+          b / 1e6,
+          sdkMicros > 0 ? String.format("%+.2f", (b - sdkBytes) / 1e6) : "-");
+    }
+  }
+
+  private static String mode(String variant) {
+    return variant.endsWith("@before") ? variant.substring(0, variant.length() - 7) : variant;
+  }
+
+  /** Runs one fresh JVM for the variant; returns {micros, retained bytes}. */
+  private static long[] child(String variantName) throws Exception {
+    String variant = mode(variantName);
+    String classpath = variantName.equals(variant)
+        ? System.getProperty("java.class.path")
+        : System.getProperty("coldstart.before.cp");
+    if (classpath == null) {
+      throw new IllegalArgumentException(variantName + " needs -Dcoldstart.before.cp");
+    }
+    if (variant.equals("logback")) {
+      // Plain Logback: without obs-logging's configurator and encoder dependencies.
+      List<String> kept = new ArrayList<>();
+      for (String entry : classpath.split(File.pathSeparator)) {
+        if (!entry.contains("obs-logging") && !entry.contains("logstash")) {
+          kept.add(entry);
+        }
+      }
+      classpath = String.join(File.pathSeparator, kept);
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder builder = new ProcessBuilder(java, "-XX:+UseSerialGC", "-cp", classpath,
+        ColdStart.class.getName(), variant).redirectError(ProcessBuilder.Redirect.DISCARD);
+    if (variant.startsWith("core")) {
+      String kept = variant.startsWith("core+") ? variant.substring("core+".length()) : "";
+      for (String module : MODULES) {
+        if (!module.equals(kept)) {
+          builder.environment().put(
+              "OBS_MODULES_" + module.toUpperCase(Locale.ROOT) + "_ENABLED", "false");
+        }
+      }
+    }
+    Process process = builder.start();
+    String line = null;
+    for (String l : new String(process.getInputStream().readAllBytes()).split("\n")) {
+      if (l.startsWith("COLDSTART " + variant + " ")) {
+        line = l;
+      }
+    }
+    if (!process.waitFor(60, TimeUnit.SECONDS) || line == null) {
+      throw new IllegalStateException("child JVM for " + variant + " failed");
+    }
+    String[] parts = line.trim().split(" ");
+    return new long[] {Long.parseLong(parts[2]), Long.parseLong(parts[3])};
   }
 
   private static long median(List<Long> values) {

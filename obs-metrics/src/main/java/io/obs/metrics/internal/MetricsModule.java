@@ -17,14 +17,9 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.core.instrument.logging.LoggingMeterRegistry;
-import io.micrometer.core.instrument.logging.LoggingRegistryConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.registry.otlp.CompressionMode;
-import io.micrometer.registry.otlp.OtlpConfig;
-import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.obs.config.ConfigKey;
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfig;
@@ -42,7 +37,6 @@ import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.View;
 import io.opentelemetry.sdk.resources.Resource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -148,26 +142,13 @@ public final class MetricsModule implements ObservabilityModule {
       children.add(prometheus);
     }
     if (exporter.equals("otlp") || exporter.equals("both")) {
-      MeterRegistry otlp = otlpRegistry(config, context.resource());
+      MeterRegistry otlp = PushRegistries.otlp(config, context.resource());
       if (otlp != null) {
         children.add(otlp);
       }
     }
     if (exporter.equals("console")) {
-      children.add(
-          new LoggingMeterRegistry(
-              new LoggingRegistryConfig() {
-                @Override
-                public @Nullable String get(String key) {
-                  return null;
-                }
-
-                @Override
-                public Duration step() {
-                  return config.get(CoreKeys.METRICS_EXPORT_INTERVAL);
-                }
-              },
-              Clock.SYSTEM));
+      children.add(PushRegistries.console(config.get(CoreKeys.METRICS_EXPORT_INTERVAL)));
     }
     if (children.isEmpty()) {
       // Application code keeps working with metrics off; values stay in memory only.
@@ -277,7 +258,7 @@ public final class MetricsModule implements ObservabilityModule {
     Map<String, String> labels = new LinkedHashMap<>();
     for (Map.Entry<String, String> entry : config.get(MetricsKeys.COMMON_LABELS).entrySet()) {
       String label = entry.getKey();
-      if (!label.matches("[a-zA-Z_][a-zA-Z0-9_]*") || label.startsWith("__")) {
+      if (!isLabelName(label) || label.startsWith("__")) {
         throw new IllegalArgumentException(
             MetricsKeys.COMMON_LABELS.path() + ": '" + label + "' is not a valid label name");
       }
@@ -330,67 +311,6 @@ public final class MetricsModule implements ObservabilityModule {
               }
             });
     return prometheus;
-  }
-
-  private @Nullable MeterRegistry otlpRegistry(ObsConfig config, Resource resource) {
-    if (config.get(CoreKeys.EXPORTER_PROTOCOL).equals("grpc")) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "obs-metrics: exporter.protocol is grpc; Micrometer meters are pushed over OTLP"
-              + " http/protobuf only, so they are not pushed (OpenTelemetry instruments are)."
-              + " Use metrics.exporter: both to scrape them, or exporter.protocol: http/protobuf.");
-      return null;
-    }
-    URI endpoint =
-        config.find(CoreKeys.EXPORTER_ENDPOINT).orElse(URI.create("http://localhost:4318"));
-    String base = endpoint.toString();
-    String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/metrics";
-    Map<String, String> headers = config.get(CoreKeys.EXPORTER_HEADERS);
-    Duration step = config.get(CoreKeys.METRICS_EXPORT_INTERVAL);
-    boolean gzip = config.get(CoreKeys.EXPORTER_COMPRESSION).equals("gzip");
-    Map<String, String> attributes = new LinkedHashMap<>();
-    // Micrometer describes itself with telemetry.sdk.* and refuses ours (one WARN each).
-    resource
-        .getAttributes()
-        .forEach(
-            (key, value) -> {
-              if (!key.getKey().startsWith("telemetry.sdk.")) {
-                attributes.put(key.getKey(), String.valueOf(value));
-              }
-            });
-    OtlpConfig otlpConfig =
-        new OtlpConfig() {
-          @Override
-          public @Nullable String get(String key) {
-            return null;
-          }
-
-          @Override
-          public String url() {
-            return url;
-          }
-
-          @Override
-          public Duration step() {
-            return step;
-          }
-
-          @Override
-          public Map<String, String> headers() {
-            return headers;
-          }
-
-          @Override
-          public Map<String, String> resourceAttributes() {
-            return attributes;
-          }
-
-          @Override
-          public CompressionMode compressionMode() {
-            return gzip ? CompressionMode.GZIP : CompressionMode.NONE;
-          }
-        };
-    return new OtlpMeterRegistry(otlpConfig, Clock.SYSTEM);
   }
 
   private static MeterRegistry composite(List<MeterRegistry> children) {
@@ -472,6 +392,21 @@ public final class MetricsModule implements ObservabilityModule {
       case TIMER, DISTRIBUTION_SUMMARY, LONG_TASK_TIMER -> List.of(name, name + "_max");
       default -> List.of(name);
     };
+  }
+
+  /** {@code [a-zA-Z_][a-zA-Z0-9_]*}, checked by hand: this runs on every start-up. */
+  static boolean isLabelName(String label) {
+    if (label.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < label.length(); i++) {
+      char c = label.charAt(i);
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      if (!letter && (i == 0 || c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static List<Tag> tags(Map<String, String> labels) {

@@ -118,6 +118,18 @@ class MetricsModuleTest {
   }
 
   @Test
+  void labelNameCheckFollowsThePrometheusGrammar() {
+    assertThat(MetricsModule.isLabelName("team")).isTrue();
+    assertThat(MetricsModule.isLabelName("_zone2")).isTrue();
+    assertThat(MetricsModule.isLabelName("Zone_A9")).isTrue();
+    assertThat(MetricsModule.isLabelName("")).isFalse();
+    assertThat(MetricsModule.isLabelName("2team")).isFalse();
+    assertThat(MetricsModule.isLabelName("bad-label")).isFalse();
+    assertThat(MetricsModule.isLabelName("team.name")).isFalse();
+    assertThat(MetricsModule.isLabelName("zoné")).isFalse();
+  }
+
+  @Test
   void jvmGroupsSwitchIndividually() {
     try (Observability obs = start(Map.of("metrics.jvm.memory", "false", "metrics.jvm.gc", "false"))) {
       String text = scrape(obs);
