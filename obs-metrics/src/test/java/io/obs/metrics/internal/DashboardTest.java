@@ -66,6 +66,18 @@ class DashboardTest {
           .build().record(0.1, server);
       obs.meter("io.obs.tracing").histogramBuilder("http.client.request.duration").setUnit("s")
           .build().record(0.1, client);
+      // What obs-tracing's GrpcTracing records for one call on each side.
+      Attributes rpc =
+          Attributes.builder()
+              .put("rpc.system", "grpc")
+              .put("rpc.service", "shop.Inventory")
+              .put("rpc.method", "Reserve")
+              .put("rpc.grpc.status_code", 0L)
+              .build();
+      obs.meter("io.obs.tracing").histogramBuilder("rpc.server.call.duration").setUnit("s")
+          .build().record(0.01, rpc);
+      obs.meter("io.obs.tracing").histogramBuilder("rpc.client.call.duration").setUnit("s")
+          .build().record(0.01, rpc);
       obs.meter("io.obs.tracing").upDownCounterBuilder("http.server.active_requests")
           .setUnit("{request}").build().add(1, Attributes.of(
               AttributeKey.stringKey("http.request.method"), "GET"));
