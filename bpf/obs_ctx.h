@@ -7,9 +7,12 @@
  * context changes: a few plain stores, no syscall. User space creates the map (ctx.bpf.o) and
  * the syscall and TCP objects reuse its fd, so there is one table however many objects load.
  *
- * The writer is a seqlock: seq is odd while the record is being written. A reader takes seq,
- * copies the record, and takes seq again; a record is used only when both reads are the same
- * even value and tid is the reading thread (a slot shared by two tids is never misattributed).
+ * The writer is a seqlock: seq is odd while ids are being written. A reader takes seq, reads
+ * flags, copies the ids flags select, and takes seq again; a record is used only when both reads
+ * are the same even value and tid is the reading thread (a slot shared by two tids is never
+ * misattributed). Switching flags alone (valid or not, which set of ids) is one store and leaves
+ * seq alone: ids are only ever rewritten under an odd seq, so whichever flags a reader saw, the
+ * ids it copied were whole.
  */
 #ifndef OBS_CTX_H
 #define OBS_CTX_H
@@ -54,7 +57,10 @@ static __always_inline __u32 obs_ctx_read(__u32 tid, char *hex)
 	owner = *(volatile __u32 *)&c->tid;
 	flags = *(volatile __u32 *)&c->flags;
 	gen = *(volatile __u32 *)&c->generation;
-	__builtin_memcpy(hex, c->trace_id, OBS_CTX_HEX);
+	if (flags & OBS_CTX_ALT)
+		__builtin_memcpy(hex, c->trace_id_alt, OBS_CTX_HEX);
+	else
+		__builtin_memcpy(hex, c->trace_id, OBS_CTX_HEX);
 	obs_barrier();
 	seq2 = *(volatile __u32 *)&c->seq;
 	if (seq1 != seq2 || owner != tid || !(flags & OBS_CTX_VALID) || gen != ctx_generation)
@@ -101,7 +107,7 @@ static __always_inline __u32 obs_ctx_read_ids(__u32 tid, __u8 *trace_id, __u8 *s
 	owner = *(volatile __u32 *)&c->tid;
 	flags = *(volatile __u32 *)&c->flags;
 	gen = *(volatile __u32 *)&c->generation;
-	obs_ctx_ids(c->trace_id, trace_id, span_id);
+	obs_ctx_ids(flags & OBS_CTX_ALT ? c->trace_id_alt : c->trace_id, trace_id, span_id);
 	obs_barrier();
 	seq2 = *(volatile __u32 *)&c->seq;
 	if (seq1 != seq2 || owner != tid || !(flags & OBS_CTX_VALID) || gen != ctx_generation)

@@ -146,18 +146,22 @@ struct obs_thread_stats {
 };
 
 /* obs_thread_ctx.flags */
-#define OBS_CTX_VALID 0x1u   /* the ids hold a sampled span current on the thread */
+#define OBS_CTX_VALID 0x1u   /* the selected ids hold a sampled span current on the thread */
+#define OBS_CTX_ALT 0x2u     /* the selected ids are trace_id_alt/span_id_alt, else trace_id/span_id */
 /* Hex digits of the ids in obs_thread_ctx. */
 #define OBS_TRACE_ID_HEX 32
 #define OBS_SPAN_ID_HEX 16
 
 /*
  * Value of the BPF_F_MMAPABLE array "obs_thread_ctx" (obs_ctx.h), indexed by
- * tid & (OBS_THREAD_SLOTS - 1), written by the JVM, read by the programs; 64 bytes, one cache
- * line. seq is odd while the JVM writes the record. The ids are the lowercase hex strings
- * OpenTelemetry keeps (SpanContext.getTraceId()/getSpanId()), copied as ASCII: parsing them in
- * Java would cost more than the rest of a publication, while the kernel converts them only for
- * the few events it emits.
+ * tid & (OBS_THREAD_SLOTS - 1), written by the JVM, read by the programs; 128 bytes, two cache
+ * lines. seq is odd while the JVM writes ids into the record. The ids are the lowercase hex
+ * strings OpenTelemetry keeps (SpanContext.getTraceId()/getSpanId()), copied as ASCII: parsing
+ * them in Java would cost more than the rest of a publication, while the kernel converts them only
+ * for the few events it emits.
+ *
+ * Two sets of ids, flags selecting one: a child span's ids go into the set its parent does not
+ * use, so closing the child restores the parent with one store of flags, without copying ids.
  */
 struct obs_thread_ctx {
 	__u32 seq;
@@ -166,6 +170,9 @@ struct obs_thread_ctx {
 	__u32 generation; /* publishing generation of the writer; records of older ones are ignored */
 	char trace_id[OBS_TRACE_ID_HEX];
 	char span_id[OBS_SPAN_ID_HEX];
+	char trace_id_alt[OBS_TRACE_ID_HEX];
+	char span_id_alt[OBS_SPAN_ID_HEX];
+	__u8 reserved[16];
 };
 
 #endif /* OBS_EVENTS_H */

@@ -264,53 +264,6 @@ class ObservabilityTest {
   }
 
   @Test
-  void preloadRunsOffTheCallingThreadAndFinishesBeforeInitReturns() {
-    List<String> events = new CopyOnWriteArrayList<>();
-    ObservabilityModule warm = new ObservabilityModule() {
-      @Override
-      public String name() {
-        return "warm";
-      }
-
-      @Override
-      public void preload() throws InterruptedException {
-        events.add("preload on " + Thread.currentThread().getName());
-        // Slower than everything else init() does here, so returning early would show.
-        Thread.sleep(300);
-        events.add("preloaded");
-      }
-
-      @Override
-      public void start(ModuleContext context) {
-        events.add("start");
-      }
-    };
-
-    quiet().setModules(List.of(warm)).build();
-
-    assertThat(events).containsExactlyInAnyOrder("preload on obs-preload", "preloaded", "start");
-  }
-
-  @Test
-  void aFailingPreloadIsIgnoredAndTheModuleStillStarts() {
-    ObservabilityModule cold = new ObservabilityModule() {
-      @Override
-      public String name() {
-        return "cold";
-      }
-
-      @Override
-      public void preload() {
-        throw new LinkageError("a class is missing");
-      }
-    };
-
-    Observability obs = quiet().setModules(List.of(cold)).build();
-
-    assertThat(obs.modules()).containsExactly("cold");
-  }
-
-  @Test
   void failFastMakesAFailingModuleFatal() {
     ObservabilityModule broken = new ObservabilityModule() {
       @Override

@@ -37,7 +37,6 @@ import org.jspecify.annotations.Nullable;
 public final class ObservabilityRuntime {
 
   private static final System.Logger LOG = System.getLogger("io.obs");
-  private static final long PRELOAD_WAIT_SECONDS = 10;
 
   private final ObsConfig config;
   private final Resource resource;
@@ -86,10 +85,8 @@ public final class ObservabilityRuntime {
   public static ObservabilityRuntime start(RuntimeRequest request) {
     long startNanos = System.nanoTime();
     List<ObservabilityModule> modules = modules(request);
-    Preloader preloader = Preloader.start(modules);
     ObsConfig config = load(request, modules);
     if (!config.get(CoreKeys.ENABLED)) {
-      preloader.await(PRELOAD_WAIT_SECONDS, TimeUnit.SECONDS);
       LOG.log(System.Logger.Level.INFO,
           "obs: telemetry is disabled (" + config.sourceOf(CoreKeys.ENABLED)
               + "); the OpenTelemetry API works as a no-op");
@@ -171,7 +168,6 @@ public final class ObservabilityRuntime {
     if (config.get(CoreKeys.SHUTDOWN_HOOK)) {
       runtime.installShutdownHook();
     }
-    preloader.await(PRELOAD_WAIT_SECONDS, TimeUnit.SECONDS);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     LOG.log(System.Logger.Level.INFO,
         "obs: started service '" + config.get(CoreKeys.SERVICE_NAME) + "'"

@@ -11,8 +11,7 @@ import java.util.List;
  * {@link java.util.ServiceLoader}: putting a module's jar on the classpath switches it on, and
  * {@code modules.<name>.enabled: false} in {@code obs.yaml} switches it off.
  *
- * <p>Lifecycle: {@link #preload()} warms the module up concurrently with the steps up to
- * {@code start}; {@link #configKeys()} is read before the configuration is validated (so the
+ * <p>Lifecycle: {@link #configKeys()} is read before the configuration is validated (so the
  * module's keys are known and unknown keys are reported); {@link #validate(ObsConfig)} adds the
  * module's own checks; {@link #configure(SdkSetup)} runs before
  * the SDK is built, in {@link #order()}; {@link #start(ModuleContext)} runs after the SDK and the
@@ -44,20 +43,6 @@ public interface ObservabilityModule {
   default List<ConfigProblem> validate(ObsConfig config) {
     return List.of();
   }
-
-  /**
-   * Loads and initialises, ahead of {@link #start(ModuleContext)}, the classes and libraries the
-   * module will need. obs calls it once per {@code init()} on its preload thread, right after the
-   * modules are found, while it reads the configuration and builds the SDK on the calling thread:
-   * class loading is most of a cold start, and this overlaps the module's share with core's own
-   * work; {@code init()} returns only after every preload has finished.
-   *
-   * <p>Runs before the configuration is known, even for a module the configuration will switch
-   * off, so it must not depend on configuration, start threads, open resources or register
-   * anything: what it leaves behind must be what the module's first use would leave anyway.
-   * Failures are ignored ({@code start} meets them again and reports them).
-   */
-  default void preload() throws Exception {}
 
   /** Contributes samplers, processors, readers and propagators before the SDK is built. */
   default void configure(SdkSetup setup) throws Exception {}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.ebpf;
 
+import io.obs.Observability;
 import io.obs.config.ConfigKey;
 import io.obs.config.ObsConfig;
 import io.obs.ebpf.internal.AvailabilityProbe;
@@ -8,6 +9,7 @@ import io.obs.ebpf.internal.AvailabilityProbe.Availability;
 import io.obs.ebpf.internal.BpfException;
 import io.obs.ebpf.internal.ContextPublisher;
 import io.obs.ebpf.internal.EbpfSettings;
+import io.obs.ebpf.internal.ExemplarSpans;
 import io.obs.ebpf.internal.Feature;
 import io.obs.ebpf.internal.KernelCostSpanProcessor;
 import io.obs.ebpf.internal.KernelEventListener;
@@ -21,11 +23,15 @@ import io.obs.spi.ModuleRequirementException;
 import io.obs.spi.ObservabilityModule;
 import io.obs.spi.SdkSetup;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +48,10 @@ import org.jspecify.annotations.Nullable;
  * thread.off_cpu.duration} with the sched program) and log records on {@code
  * io.obs.ebpf.kernel} carrying the request's trace and span ids.
  *
+ * <p>With {@code ebpf.enabled: auto} the programs are loaded and attached on a daemon thread after
+ * {@code init()} returns ({@code /readyz} says {@code loading: ...} meanwhile; {@link
+ * #awaitLoaded} waits for it); with {@code true} they are loaded before {@code init()} returns.
+ *
  * <p>Found by {@link java.util.ServiceLoader}; configured by {@link EbpfKeys}. When the host does
  * not allow BPF (not Linux x86_64, kernel older than 5.12, no BTF, no CAP_BPF and CAP_PERFMON, no
  * native library) it logs one WARN line with the exact reason, reports it on {@code /readyz} and in
@@ -55,7 +65,12 @@ public final class EbpfBridge implements ObservabilityModule {
   private final Supplier<Availability> probe;
   private volatile @Nullable KernelSession session;
   private volatile String status = "not started";
-  private @Nullable KernelMetrics metrics;
+  private @Nullable KernelMetrics metrics; // guarded by this
+  /** Identity of the current start(); a loader whose start() was stopped meanwhile discards. */
+  private @Nullable Object running; // guarded by this
+  /** The loader thread once it has begun loading (stop() waits for it then, not before). */
+  private @Nullable Thread loading; // guarded by this
+  private volatile CountDownLatch loaded = new CountDownLatch(0);
   private volatile @Nullable KernelTelemetry telemetry;
 
   /** Used by {@link java.util.ServiceLoader}. */
@@ -109,31 +124,111 @@ public final class EbpfBridge implements ObservabilityModule {
   public synchronized void start(ModuleContext context) {
     ObsConfig config = context.config();
     String mode = config.get(EbpfKeys.ENABLED);
+    CountDownLatch done = new CountDownLatch(1);
+    loaded = done;
+    Object token = new Object();
+    running = token;
     context.addReadinessCheck("kernel", () -> ReadinessCheck.Result.ready(status));
     context.publish(EbpfBridge.class, this);
     if (mode.equals("false")) {
       status = "off: ebpf.enabled is false (" + config.sourceOf(EbpfKeys.ENABLED) + ")";
+      done.countDown();
       return;
     }
     EbpfSettings settings = settings(config);
+    if (mode.equals("true")) {
+      // Asked for explicitly: init() returns with the programs attached or throws the reason.
+      try {
+        load(context, settings, true, token);
+      } finally {
+        done.countDown();
+      }
+      return;
+    }
+    // auto: loading and verifying the BPF objects takes a few hundred milliseconds of CPU, most
+    // of it in the kernel's verifier; init() does not wait for it. Until it is done the context
+    // wrapper passes contexts through and the metrics report nothing.
+    status = "loading: BPF programs are being loaded and attached";
+    long startedAt = System.nanoTime();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                awaitInit();
+                synchronized (this) {
+                  if (running != token) {
+                    return; // stopped before loading began
+                  }
+                  loading = Thread.currentThread();
+                }
+                load(context, settings, false, token);
+                if (status.startsWith("on:") || status.startsWith("partial:")) {
+                  LOG.log(
+                      System.Logger.Level.INFO,
+                      "obs-ebpf: kernel programs attached "
+                          + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt)
+                          + " ms after start ("
+                          + status
+                          + ")");
+                }
+              } catch (RuntimeException | Error e) {
+                status = "off: loading failed: " + e;
+                LOG.log(System.Logger.Level.WARNING, "obs-ebpf: kernel metrics are " + status, e);
+              } finally {
+                done.countDown();
+              }
+            },
+            "obs-ebpf-loader");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * Lets {@code init()} finish before loading starts, so the verifier's CPU time does not compete
+   * with the rest of start-up on small machines. {@code Observability.get()} returns once the
+   * instance is built (obs-core builds under the lock that {@code get()} takes); should that ever
+   * stop blocking, loading merely starts at once. If {@code init()} fails, {@code get()} throws
+   * and the stopped start() makes the loader discard.
+   */
+  private static void awaitInit() {
+    try {
+      Observability.get();
+    } catch (IllegalStateException e) {
+      // init() failed or the instance was closed already: load() sees that start() was stopped
+    }
+  }
+
+  /**
+   * Loads and attaches the programs and publishes the session. With {@code required}, a session
+   * with nothing attached throws; otherwise it is reported (WARN line, {@code /readyz} detail,
+   * {@code obs.ebpf.program.up}).
+   */
+  private void load(
+      ModuleContext context, EbpfSettings settings, boolean required, Object token) {
+    ObsConfig config = context.config();
     List<ProgramStatus> programs;
     Availability availability = probe.get();
     KernelSession started = null;
+    KernelTelemetry startedTelemetry = null;
+    ExemplarSpans exemplars = new ExemplarSpans();
+    String outcome;
     if (!availability.isAvailable()) {
       programs = notLoaded(settings, availability.reason());
       status = "off: " + availability.reason();
+      outcome = status;
     } else {
       KernelEventListener listener = KernelEventListener.NONE;
       int contextMap = -1;
       if (config.get(EbpfKeys.TRACE_ENABLED) && (settings.syscalls() || settings.tcp())) {
         try {
           contextMap = ContextPublisher.enable();
-          telemetry =
+          startedTelemetry =
               new KernelTelemetry(
                   context.openTelemetry().getTracer("io.obs.ebpf"),
                   config.get(EbpfKeys.TRACE_LOGS),
-                  config.get(EbpfKeys.TRACE_MAX_SPANS));
-          listener = telemetry;
+                  config.get(EbpfKeys.TRACE_MAX_SPANS),
+                  exemplars);
+          listener = startedTelemetry;
         } catch (BpfException | IOException | RuntimeException e) {
           LOG.log(
               System.Logger.Level.WARNING,
@@ -151,56 +246,104 @@ public final class EbpfBridge implements ObservabilityModule {
       if (attached == 0) {
         started.close();
         started = null;
-        status = "off: " + (failed.isEmpty() ? "every program is disabled" : String.join("; ", failed));
+        outcome =
+            "off: " + (failed.isEmpty() ? "every program is disabled" : String.join("; ", failed));
       } else if (!failed.isEmpty()) {
-        status = "partial: " + attached + " programs attached; " + String.join("; ", failed);
+        outcome = "partial: " + attached + " programs attached; " + String.join("; ", failed);
       } else {
-        status =
+        outcome =
             "on: "
                 + attached
                 + " programs attached, scope "
                 + settings.scope().name().toLowerCase(Locale.ROOT);
       }
     }
-    if (started == null && mode.equals("true")) {
-      throw new IllegalStateException("ebpf.enabled is true but the kernel programs are " + status);
-    }
-    if (!status.startsWith("on:")) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "obs-ebpf: kernel metrics are "
-              + status
-              + " (ebpf.enabled: false silences this; docs/ebpf.md lists the requirements)");
-    }
-    session = started;
     if (started == null) {
-      telemetry = null;
+      startedTelemetry = null;
+      if (ContextPublisher.isEnabled()) {
+        ContextPublisher.disable();
+      }
     }
-    registerTraceInstruments(context);
-    metrics =
-        KernelMetrics.bind(
-            context.openTelemetry().getMeter("io.obs.ebpf"),
-            context.selfMeter(),
-            started,
-            programs,
-            config.get(EbpfKeys.PEER_LIMIT));
+    synchronized (this) {
+      if (running != token) { // stopped while this was loading: nothing is published
+        if (started != null) {
+          started.close();
+        }
+        return;
+      }
+      status = outcome;
+      if (started == null && required) {
+        throw new IllegalStateException("ebpf.enabled is true but the kernel programs are " + outcome);
+      }
+      if (!outcome.startsWith("on:")) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "obs-ebpf: kernel metrics are "
+                + outcome
+                + " (ebpf.enabled: false silences this; docs/ebpf.md lists the requirements)");
+      }
+      session = started;
+      telemetry = startedTelemetry;
+      // With the metrics, not in start(): creating the first instruments loads a good part of the
+      // SDK's metric classes, which is init()'s time when no other module has done it yet.
+      registerTraceInstruments(context);
+      metrics =
+          KernelMetrics.bind(
+              context.openTelemetry().getMeter("io.obs.ebpf"),
+              context.selfMeter(),
+              started,
+              programs,
+              config.get(EbpfKeys.PEER_LIMIT),
+              startedTelemetry != null ? exemplars : null);
+    }
+  }
+
+  /**
+   * Waits until loading has finished (or {@code timeout} passed) and returns whether programs are
+   * attached. With {@code ebpf.enabled: auto} the programs are loaded on a daemon thread after
+   * {@code init()} returns; code that needs kernel events from its first request (tests, a
+   * service that wants its first connects attributed) waits here.
+   *
+   * @since 0.1.0
+   */
+  public boolean awaitLoaded(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    loaded.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return session != null;
   }
 
   @Override
-  public synchronized void stop() {
-    KernelMetrics m = metrics;
-    metrics = null;
-    if (m != null) {
-      m.close();
+  public void stop() {
+    Thread l;
+    synchronized (this) {
+      running = null;
+      l = loading; // a loader still waiting for init() sees running and never loads
+      loading = null;
     }
-    KernelSession s = session;
-    session = null;
-    telemetry = null;
-    ContextPublisher.disable();
-    if (s != null) {
-      s.close();
+    if (l != null && l != Thread.currentThread()) {
+      try {
+        // Loading takes well under a second; its session is closed by the loader if this gives up.
+        // Not joined while it waits for init(): stop() may run inside a failing init().
+        l.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
-    status = "stopped";
+    synchronized (this) {
+      KernelMetrics m = metrics;
+      metrics = null;
+      if (m != null) {
+        m.close();
+      }
+      KernelSession s = session;
+      session = null;
+      telemetry = null;
+      ContextPublisher.disable();
+      if (s != null) {
+        s.close();
+      }
+      status = "stopped";
+    }
   }
 
   private void registerTraceInstruments(ModuleContext context) {

@@ -62,8 +62,14 @@ class EbpfBridgeIT {
     Observability.shutdown();
   }
 
-  private static Observability start(InMemoryMetricReader reader) {
-    return Observability.builder()
+  /** Waits (bounded) for the programs that ebpf.enabled: auto loads after init() returns. */
+  static void awaitAttached(Observability obs) throws InterruptedException {
+    EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
+    assertThat(bridge.awaitLoaded(Duration.ofSeconds(30))).as(bridge.status()).isTrue();
+  }
+
+  private static Observability start(InMemoryMetricReader reader) throws InterruptedException {
+    Observability obs = Observability.builder()
         .setModules(List.of(new EbpfBridge()))
         .setRegisterGlobal(false)
         .setConfigYaml("service:\n  name: ebpf-it\nebpf:\n  poll_interval: 20ms\n")
@@ -74,6 +80,8 @@ class EbpfBridgeIT {
         .set("server.enabled", "false")
         .addMetricReader(reader)
         .build();
+    awaitAttached(obs);
+    return obs;
   }
 
   @Test

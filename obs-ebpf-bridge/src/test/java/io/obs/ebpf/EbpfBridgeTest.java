@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -94,6 +97,7 @@ class EbpfBridgeTest {
     Observability obs = start(() -> NO_PRIVILEGES, Map.of());
 
     EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
+    assertThat(bridge.awaitLoaded(Duration.ofSeconds(10))).as("attached").isFalse();
     assertThat(bridge.isActive()).isFalse();
     assertThat(bridge.status())
         .isEqualTo("off: privileges: CapEff=0000000000000000 lacks CAP_BPF and CAP_PERFMON");
@@ -116,6 +120,52 @@ class EbpfBridgeTest {
     assertThat(up.getLongGaugeData().getPoints())
         .hasSize(5)
         .allSatisfy(p -> assertThat(p.getValue()).isZero());
+  }
+
+  @Test
+  void autoLoadsAfterInitReturnsAndReadyzSaysLoadingMeanwhile() throws Exception {
+    CountDownLatch probing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<String> probedOn = new AtomicReference<>();
+    Observability obs =
+        start(
+            () -> {
+              probedOn.set(Thread.currentThread().getName());
+              probing.countDown();
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return NO_PRIVILEGES;
+            },
+            Map.of());
+    EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
+    try {
+      assertThat(probing.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(probedOn.get()).isEqualTo("obs-ebpf-loader");
+      assertThat(bridge.status()).startsWith("loading:");
+      assertThat(bridge.awaitLoaded(Duration.ofMillis(50))).as("still loading").isFalse();
+      HttpResponse<String> ready = readyz(obs);
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).contains("ebpf.kernel").contains("loading");
+    } finally {
+      release.countDown();
+    }
+    assertThat(bridge.awaitLoaded(Duration.ofSeconds(10))).isFalse();
+    assertThat(bridge.status()).startsWith("off: privileges:");
+    assertThat(readyz(obs).body()).contains("lacks CAP_BPF and CAP_PERFMON");
+    assertThat(warnings()).hasSize(1);
+  }
+
+  private static HttpResponse<String> readyz(Observability obs) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + obs.serverPort().orElseThrow() + "/readyz"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

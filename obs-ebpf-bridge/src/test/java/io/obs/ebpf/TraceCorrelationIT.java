@@ -25,6 +25,8 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
@@ -38,6 +40,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +68,7 @@ class TraceCorrelationIT {
   private static final AttributeKey<Long> PEER_PORT = AttributeKey.longKey("network.peer.port");
 
   private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+  private static final InMemoryMetricReader METRICS = InMemoryMetricReader.create();
   private static final Queue LOGS = new Queue();
   private static Observability obs;
   private static Tracer tracer;
@@ -104,6 +108,7 @@ class TraceCorrelationIT {
             .set("shutdown.hook", "false")
             .set("server.enabled", "false")
             .addSpanExporter(SPANS)
+            .addMetricReader(METRICS)
             .build();
     tracer = obs.tracer("trace-correlation-it");
     assertThat(ContextPublisher.isWrapped()).as("context storage wrapped").isTrue();
@@ -236,6 +241,128 @@ class TraceCorrelationIT {
         .isEmpty();
     assertThat(ContextPublisher.currentRecord()).isNotNull();
     assertThat(ContextPublisher.currentRecord().spanId()).as("no span current").isNull();
+  }
+
+  @Test
+  void aConnectionOpenedInsideASpanReportsItsTrafficAsATcpConnectionChild() throws Exception {
+    byte[] request = new byte[1000];
+    byte[] reply = new byte[3000];
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread peer =
+          new Thread(
+              () -> {
+                try (Socket s = server.accept()) {
+                  s.getInputStream().readNBytes(request.length);
+                  s.getOutputStream().write(reply);
+                  s.getInputStream().read(); // until the client closes
+                } catch (IOException e) {
+                  throw new AssertionError(e);
+                }
+              });
+      peer.start();
+      Span span = tracer.spanBuilder("upload").startSpan();
+      try (Scope ignored = span.makeCurrent();
+          Socket s = new Socket()) {
+        s.connect(server.getLocalSocketAddress(), 2000);
+        s.getOutputStream().write(request);
+        assertThat(s.getInputStream().readNBytes(reply.length)).hasSize(reply.length);
+      } finally {
+        span.end();
+      }
+      peer.join(10_000);
+      String spanId = span.getSpanContext().getSpanId();
+      SpanData connection =
+          awaitSpans(
+                  d -> d.getParentSpanId().equals(spanId) && d.getName().equals("tcp.connection"), 1)
+              .get(0);
+      // Sequence space: the SYN and the FIN count one byte each.
+      assertThat(connection.getAttributes().get(AttributeKey.longKey("tcp.bytes.sent")))
+          .isBetween((long) request.length, request.length + 2L);
+      assertThat(connection.getAttributes().get(AttributeKey.longKey("tcp.bytes.received")))
+          .isBetween((long) reply.length, reply.length + 2L);
+      assertThat(connection.getAttributes().get(AttributeKey.longKey("tcp.retransmits"))).isZero();
+      assertThat(connection.getAttributes().get(PEER_PORT)).isEqualTo((long) server.getLocalPort());
+      assertThat(connection.getKind()).isEqualTo(SpanKind.CLIENT);
+    }
+  }
+
+  @Test
+  void kernelHistogramsCarryExemplarsOfTheSpansThatProducedSamples() throws Exception {
+    METRICS.collectAllMetrics(); // start from a clean slate of exemplars
+    String run = UUID.randomUUID().toString();
+    int port = closedPort();
+    Span span = tracer.spanBuilder("exemplar").startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      openMissing("/tmp/obs-ebpf-exemplar-" + run);
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+      } catch (ConnectException expected) {
+        // ECONNREFUSED
+      }
+    } finally {
+      span.end();
+    }
+    String spanId = span.getSpanContext().getSpanId();
+    // The child spans exist once the poller has seen the events behind the samples.
+    awaitSpans(s -> s.getParentSpanId().equals(spanId) && s.getName().equals("syscall.openat"), 1);
+    awaitSpans(s -> s.getParentSpanId().equals(spanId) && s.getName().equals("tcp.connect"), 1);
+
+    Collection<MetricData> metrics = METRICS.collectAllMetrics();
+    assertThat(exemplarSpans(metrics, "syscall.duration", "syscall", "openat"))
+        .as("exemplars of syscall.duration{syscall=openat,error=ENOENT}")
+        .contains(ids(span.getSpanContext()));
+    assertThat(exemplarSpans(metrics, "tcp.connect.duration", "peer", "127.0.0.1:" + port))
+        .as("exemplars of tcp.connect.duration{peer=127.0.0.1:%d}", port)
+        .contains(ids(span.getSpanContext()));
+  }
+
+  private static String ids(SpanContext sc) {
+    return sc.getTraceId() + "/" + sc.getSpanId();
+  }
+
+  private static List<String> exemplarSpans(
+      Collection<MetricData> metrics, String name, String key, String value) {
+    return metrics.stream()
+        .filter(m -> m.getName().equals(name))
+        .flatMap(m -> m.getHistogramData().getPoints().stream())
+        .filter(p -> value.equals(p.getAttributes().get(AttributeKey.stringKey(key))))
+        .flatMap(p -> p.getExemplars().stream())
+        .map(e -> ids(e.getSpanContext()))
+        .toList();
+  }
+
+  @Test
+  void theRecordFollowsTheCurrentContextWhenScopesCloseTwiceOutOfOrderOrElsewhere()
+      throws Exception {
+    Span a = tracer.spanBuilder("a").startSpan();
+    Span b = tracer.spanBuilder("b").startSpan();
+    try {
+      Scope sa = a.makeCurrent();
+      Scope sb = b.makeCurrent();
+      assertThat(ContextPublisher.currentRecord().spanId()).isEqualTo(b.getSpanContext().getSpanId());
+      sa.close(); // out of order: OpenTelemetry leaves b current, and so does the record
+      assertThat(Span.current().getSpanContext()).isEqualTo(b.getSpanContext());
+      assertThat(ContextPublisher.currentRecord().spanId()).isEqualTo(b.getSpanContext().getSpanId());
+      Thread other = new Thread(sb::close); // closed on another thread: ignored here
+      other.start();
+      other.join(10_000);
+      assertThat(ContextPublisher.currentRecord().spanId()).isEqualTo(b.getSpanContext().getSpanId());
+      sb.close();
+      assertThat(Span.current().getSpanContext()).isEqualTo(a.getSpanContext());
+      assertThat(ContextPublisher.currentRecord().spanId()).isEqualTo(a.getSpanContext().getSpanId());
+      sb.close(); // twice
+      assertThat(ContextPublisher.currentRecord().spanId()).isEqualTo(a.getSpanContext().getSpanId());
+      try (Scope again = a.makeCurrent()) { // already current: nothing changes
+        assertThat(ContextPublisher.currentRecord().spanId()).isEqualTo(a.getSpanContext().getSpanId());
+      }
+      assertThat(ContextPublisher.currentRecord().spanId()).isEqualTo(a.getSpanContext().getSpanId());
+      sa.close();
+      assertThat(Span.current().getSpanContext().isValid()).isFalse();
+      assertThat(ContextPublisher.currentRecord().spanId()).as("nothing current").isNull();
+    } finally {
+      b.end();
+      a.end();
+    }
   }
 
   @Test
@@ -379,7 +506,11 @@ class TraceCorrelationIT {
             .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos))
             .toList();
     SpanData established =
-        trace.stream().filter(d -> d.getParentSpanId().equals(client.getSpanId())).findFirst().orElseThrow();
+        trace.stream()
+            .filter(d -> d.getParentSpanId().equals(client.getSpanId()))
+            .filter(d -> d.getName().equals("tcp.connect"))
+            .findFirst()
+            .orElseThrow();
     assertThat(established.getAttributes().get(AttributeKey.stringKey("tcp.connect.result")))
         .isEqualTo("established");
     assertThat(established.getAttributes().get(PEER_PORT)).isEqualTo((long) backend.getAddress().getPort());

@@ -52,6 +52,42 @@ public class PublishPartsBenchmark {
 
   private final byte[] ids = new byte[ThreadContextTable.IDS];
 
+  private final String otherSpanId = "00f067aa0ba902b7";
+  private final String[] traceIds = new String[1024];
+  private final String[] spanIds = new String[1024];
+  private int next;
+
+  {
+    for (int i = 0; i < traceIds.length; i++) {
+      traceIds[i] = String.format("%032x", 0x5eed0000L + i);
+      spanIds[i] = String.format("%016x", 0xabc0000L + i);
+    }
+  }
+
+  /** One publication each of 1024 different spans in turn (their ids not hot in cache). */
+  @Benchmark
+  @SuppressWarnings("deprecation")
+  public int writeDistinctRecords() {
+    int i = next++ & 1023;
+    traceIds[i].getBytes(0, 32, ids, 0);
+    spanIds[i].getBytes(0, 16, ids, 32);
+    seq = table.write(ThreadContextTable.SIZE * 123, seq, ids, true);
+    return seq;
+  }
+
+  /** Two publications of different ids into one record, as a child's attach and its close. */
+  @Benchmark
+  @SuppressWarnings("deprecation")
+  public int writeTwoDifferentRecords() {
+    traceId.getBytes(0, 32, ids, 0);
+    otherSpanId.getBytes(0, 16, ids, 32);
+    seq = table.write(ThreadContextTable.SIZE * 123, seq, ids, true);
+    traceId.getBytes(0, 32, ids, 0);
+    spanId.getBytes(0, 16, ids, 32);
+    seq = table.write(ThreadContextTable.SIZE * 123, seq, ids, true);
+    return seq;
+  }
+
   /** What a publication does now: copy the hex ids and write them as ASCII. */
   @Benchmark
   @SuppressWarnings("deprecation")

@@ -11,9 +11,11 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +25,13 @@ import org.jspecify.annotations.Nullable;
  * {@link ContextStorage}: every {@code makeCurrent()} writes the thread's record in the shared
  * {@link ThreadContextTable} when the current sampled span changes, and closing the scope writes
  * back what was there before. Unsampled spans and contexts without a span publish "nothing".
+ *
+ * <p>When the wrapped storage is OpenTelemetry's default one, this storage keeps the current
+ * context itself, in the thread's {@code ThreadSlot} next to the publishing state, with the
+ * default storage's semantics: one thread-local lookup and one scope per attach instead of two of
+ * each. Record writes are one ordered store of the flags when only validity changes or one of the
+ * record's two id sets holds the span's ids (see {@link ThreadContextTable#setFlags}); new ids take
+ * the seqlock write, into the set the current span does not use.
  *
  * <p>The table belongs to the JVM, not to a kernel session: it is created once ({@link
  * #enable()}), stays mapped until exit (so a thread writing while a session stops never touches
@@ -44,14 +53,17 @@ public final class ContextPublisher implements ContextStorage {
   private static volatile @Nullable Table table;
   private static @Nullable Table opened; // guarded by ContextPublisher.class
   private static final LongAdder COLLISIONS = new LongAdder();
-  private static final @Nullable MethodHandle IS_VIRTUAL = isVirtualHandle();
 
   private static final ThreadLocal<ThreadSlot> SLOTS = ThreadLocal.withInitial(ThreadSlot::new);
 
+  private static final Logger LOG = Logger.getLogger(ContextPublisher.class.getName());
+
   private final ContextStorage delegate;
+  private final boolean owner;
 
   private ContextPublisher(ContextStorage delegate) {
     this.delegate = delegate;
+    this.owner = delegate == ContextStorage.defaultStorage();
     wrapped = true;
   }
 
@@ -144,7 +156,7 @@ public final class ContextPublisher implements ContextStorage {
   public static void excludeCurrentThread() {
     ThreadSlot s = SLOTS.get();
     Table t = table;
-    if (t != null && s.offset >= 0) {
+    if (t != null && s.offset >= 0 && s.resolvedFor == t) {
       s.publish(t, SpanContext.getInvalid());
     }
     s.offset = ThreadSlot.NONE;
@@ -174,34 +186,68 @@ public final class ContextPublisher implements ContextStorage {
   }
 
   @Override
-  public Scope attach(Context toAttach) {
+  public Scope attach(@Nullable Context toAttach) {
+    return owner ? attachOwned(toAttach) : attachWrapped(toAttach);
+  }
+
+  /**
+   * OpenTelemetry's default storage is the delegate: the context lives in the thread's slot, so an
+   * attach costs one thread-local lookup and one scope, as without obs, instead of two of each.
+   * Semantics are those of the default storage: attaching the current context or null is a no-op,
+   * and a scope that is not the current one (closed twice, out of order, on another thread) is
+   * ignored. The published record follows the context: it changes only when the context does.
+   */
+  private Scope attachOwned(@Nullable Context toAttach) {
+    if (toAttach == null) {
+      return Scope.noop();
+    }
+    ThreadSlot s = SLOTS.get();
+    Context before = s.context;
+    if (toAttach == before) {
+      return Scope.noop();
+    }
+    s.context = toAttach;
+    SpanContext previous = null;
+    Table t = table;
+    if (t != null && s.resolve(t)) {
+      previous = s.published();
+      s.publish(t, sampled(toAttach));
+    }
+    return new OwnedScope(s, before, toAttach, previous);
+  }
+
+  /** Another storage (a wrapper added earlier, a provider) keeps the context; this publishes. */
+  private Scope attachWrapped(@Nullable Context toAttach) {
     Scope scope = delegate.attach(toAttach);
     Table t = table;
-    if (t == null) {
+    if (t == null || toAttach == null) {
       return scope;
     }
     ThreadSlot s = SLOTS.get();
     if (!s.resolve(t)) {
       return scope;
     }
-    SpanContext next = Span.fromContext(toAttach).getSpanContext();
-    if (!next.isSampled()) { // invalid contexts are never sampled
-      next = SpanContext.getInvalid();
-    }
-    SpanContext previous = s.published;
+    SpanContext next = sampled(toAttach);
+    SpanContext previous = s.published();
     if (next == previous || (!next.isValid() && !previous.isValid())) {
       return scope;
     }
     s.publish(t, next);
-    return () -> {
-      scope.close();
-      s.publish(t, previous);
-    };
+    return new RestoringScope(scope, s, previous);
+  }
+
+  /** The span context to publish for a context: its span's when sampled, else invalid. */
+  private static SpanContext sampled(@Nullable Context context) {
+    if (context == null) {
+      return SpanContext.getInvalid();
+    }
+    SpanContext sc = Span.fromContext(context).getSpanContext();
+    return sc.isSampled() ? sc : SpanContext.getInvalid(); // invalid contexts are never sampled
   }
 
   @Override
   public @Nullable Context current() {
-    return delegate.current();
+    return owner ? SLOTS.get().context : delegate.current();
   }
 
   @Override
@@ -209,16 +255,97 @@ public final class ContextPublisher implements ContextStorage {
     return delegate.root();
   }
 
+  /** The scope of an attach when this storage keeps the context (see {@link #attachOwned}). */
+  private static final class OwnedScope implements Scope {
+    private final ThreadSlot slot;
+    private final @Nullable Context before;
+    private final Context attached;
+    /** What the thread published before, or null when it was not publishing at attach. */
+    private final @Nullable SpanContext previous;
+
+    private boolean closed;
+
+    OwnedScope(
+        ThreadSlot slot, @Nullable Context before, Context attached, @Nullable SpanContext previous) {
+      this.slot = slot;
+      this.before = before;
+      this.attached = attached;
+      this.previous = previous;
+    }
+
+    @Override
+    public void close() {
+      ThreadSlot s = slot;
+      boolean sameThread = s.thread == Thread.currentThread();
+      if (!sameThread) {
+        s = SLOTS.get(); // like the default storage: act on the closing thread's context
+      }
+      if (closed || s.context != attached) {
+        LOG.log(Level.FINE, "Trying to close scope which does not represent current context."
+            + " Ignoring the call.");
+        return;
+      }
+      closed = true;
+      s.context = before;
+      Table t = table;
+      if (t != null && s.resolve(t)) {
+        SpanContext p = previous;
+        s.publish(t, p != null && sameThread ? p : sampled(before));
+      }
+    }
+  }
+
+  /** Closes the delegate's scope, then restores what the thread published before. */
+  private static final class RestoringScope implements Scope {
+    private final Scope scope;
+    private final ThreadSlot slot;
+    private final SpanContext previous;
+
+    RestoringScope(Scope scope, ThreadSlot slot, SpanContext previous) {
+      this.scope = scope;
+      this.slot = slot;
+      this.previous = previous;
+    }
+
+    @Override
+    public void close() {
+      scope.close();
+      Table t = table;
+      // Only the owning thread writes its record; a scope closed elsewhere leaves it be.
+      if (t != null && slot.thread == Thread.currentThread() && slot.resolve(t)) {
+        slot.publish(t, previous);
+      }
+    }
+  }
+
   private static final class ThreadSlot {
     private static final int UNRESOLVED = -2;
     private static final int NONE = -1;
+    private static final int NOTHING = -1;
+
+    final Thread thread = Thread.currentThread();
+    /** The current context when this storage keeps it (see {@link #attachOwned}); else unused. */
+    @Nullable Context context;
 
     int offset = UNRESOLVED;
     @Nullable Table resolvedFor;
     int tid;
     int seq;
-    SpanContext published = SpanContext.getInvalid();
-    final byte[] ids = new byte[ThreadContextTable.IDS];
+    /**
+     * Which id set the record publishes: {@link #NOTHING}, 0 ({@link #held}) or 1 ({@link
+     * #heldAlt}). An int rather than a reference to the published span: storing a reference into
+     * this long-lived object on every context change would cost a GC write barrier each time (with
+     * G1 a StoreLoad fence: tens of nanoseconds per pair in JMH), while the sets themselves change
+     * only when new ids are written.
+     */
+    int publishedSet = NOTHING;
+    /** The spans whose ids are in the record's first and second id set, null when unknown. */
+    @Nullable SpanContext held;
+
+    @Nullable SpanContext heldAlt;
+    /** Which id set the record's flags select. */
+    boolean alt;
+    byte @Nullable [] ids;
 
     /** Claims the thread's slot the first time; false when this thread publishes nothing. */
     boolean resolve(Table t) {
@@ -253,7 +380,10 @@ public final class ContextPublisher implements ContextStorage {
           offset = NONE;
           return false;
         }
-        if (t.owners.compareAndSet(index, owner, new WeakReference<>(me))) {
+        WeakReference<Thread> mine = new WeakReference<>(me);
+        if (owner == null
+            ? t.owners.putIfAbsent(index, mine) == null
+            : t.owners.replace(index, owner, mine)) {
           break;
         }
       }
@@ -261,29 +391,81 @@ public final class ContextPublisher implements ContextStorage {
       offset = ThreadContextTable.slotOffset(kernelTid);
       // A dead thread may have left a span here: start from "nothing".
       seq = t.contexts.claim(offset, tid, t.generation);
-      published = SpanContext.getInvalid();
+      publishedSet = NOTHING;
+      held = null;
+      heldAlt = null;
+      alt = false;
       return true;
     }
 
+    /** What the record says now: a sampled span's context, or invalid for "nothing". */
+    SpanContext published() {
+      SpanContext sc = publishedSet == 0 ? held : publishedSet == 1 ? heldAlt : null;
+      return sc != null ? sc : SpanContext.getInvalid();
+    }
+
+    /**
+     * Makes the record say {@code sc} (a sampled span's context, or invalid for "nothing"). A span
+     * whose ids are in one of the record's two id sets (the parent when its child's scope closes,
+     * the same span made current again) is one store of the flags, as is "nothing"; only a span
+     * in neither set costs the seqlock write of its 48 hex digits, into the set not selected now,
+     * so that the span current until now (the parent, for a child) stays in the other.
+     */
     @SuppressWarnings("deprecation") // the ASCII-only getBytes is exactly what is wanted here
     void publish(Table t, SpanContext sc) {
       if (offset < 0) {
         return; // excluded after the scope was opened
       }
-      boolean valid = sc.isValid();
-      if (valid) {
+      if (!sc.isValid()) {
+        if (publishedSet != NOTHING) {
+          t.contexts.setFlags(offset, false, alt);
+          publishedSet = NOTHING;
+        }
+      } else if (sc == held) {
+        if (publishedSet != 0) {
+          alt = false;
+          t.contexts.setFlags(offset, true, false);
+          publishedSet = 0;
+        }
+      } else if (sc == heldAlt) {
+        if (publishedSet != 1) {
+          alt = true;
+          t.contexts.setFlags(offset, true, true);
+          publishedSet = 1;
+        }
+      } else {
+        byte[] b = ids;
+        if (b == null) {
+          b = new byte[ThreadContextTable.IDS];
+          ids = b;
+        }
         // Hex ids are Latin-1 strings: this is an array copy, no parsing.
-        sc.getTraceId().getBytes(0, ThreadContextTable.TRACE_ID_HEX, ids, 0);
-        sc.getSpanId()
-            .getBytes(0, ThreadContextTable.SPAN_ID_HEX, ids, ThreadContextTable.TRACE_ID_HEX);
+        sc.getTraceId().getBytes(0, ThreadContextTable.TRACE_ID_HEX, b, 0);
+        sc.getSpanId().getBytes(0, ThreadContextTable.SPAN_ID_HEX, b, ThreadContextTable.TRACE_ID_HEX);
+        // Into the set not selected now, so the span current until now (a parent) stays.
+        alt = !alt;
+        seq = t.contexts.write(offset, seq, b, alt);
+        if (alt) {
+          heldAlt = sc;
+          publishedSet = 1;
+        } else {
+          held = sc;
+          publishedSet = 0;
+        }
       }
-      seq = t.contexts.write(offset, seq, ids, valid);
-      published = sc;
     }
   }
 
+  /**
+   * {@code Thread.isVirtual()} where it exists. A holder class, so the lookup runs when a thread
+   * first claims a slot (after {@link #enable()}), not on the init thread that installs the wrapper.
+   */
+  private static final class VirtualThreads {
+    static final @Nullable MethodHandle IS_VIRTUAL = isVirtualHandle();
+  }
+
   private static boolean isVirtual(Thread thread) {
-    MethodHandle h = IS_VIRTUAL;
+    MethodHandle h = VirtualThreads.IS_VIRTUAL;
     if (h == null) {
       return false;
     }
@@ -309,7 +491,8 @@ public final class ContextPublisher implements ContextStorage {
     final ThreadContextTable contexts;
     final int mapFd;
     final @Nullable KernelIds ids;
-    final AtomicReferenceArray<WeakReference<Thread>> owners;
+    /** Slot index to the thread that claimed it; only slots ever claimed have an entry. */
+    final ConcurrentHashMap<Integer, WeakReference<Thread>> owners;
     final int generation;
 
     private Table(
@@ -317,7 +500,7 @@ public final class ContextPublisher implements ContextStorage {
         ThreadContextTable contexts,
         int mapFd,
         @Nullable KernelIds ids,
-        AtomicReferenceArray<WeakReference<Thread>> owners,
+        ConcurrentHashMap<Integer, WeakReference<Thread>> owners,
         int generation) {
       this.object = object;
       this.contexts = contexts;
@@ -345,7 +528,7 @@ public final class ContextPublisher implements ContextStorage {
           // Before Linux 5.10 raw_tp test runs fail; gettid() is right outside containers.
         }
         return new Table(
-            obj, contexts, obj.mapFd(MAP), ids, new AtomicReferenceArray<>(ThreadStats.SLOTS), 1);
+            obj, contexts, obj.mapFd(MAP), ids, new ConcurrentHashMap<>(), 1);
       } catch (BpfException | RuntimeException e) {
         obj.close();
         throw e;

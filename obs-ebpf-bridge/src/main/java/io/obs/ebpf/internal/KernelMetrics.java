@@ -3,6 +3,9 @@ package io.obs.ebpf.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.api.metrics.BatchCallback;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
@@ -46,11 +49,13 @@ public final class KernelMetrics implements AutoCloseable {
   private final DoubleHistogram rtt;
   private final BatchCallback kernelCallback;
   private final BatchCallback selfCallback;
+  private final @Nullable ExemplarSpans exemplars;
 
   private final Map<SyscallKey, Log2Histogram> lastSyscall = new HashMap<>();
   private final Map<SyscallKey, Attributes> syscallAttributes = new HashMap<>();
   private final Map<PeerKey, Log2Histogram> lastConnect = new HashMap<>();
   private final Map<PeerKey, Attributes> connectAttributes = new HashMap<>();
+  private Map<Object, SpanContext[]> carried = Map.of();
   private @Nullable Log2Histogram lastRtt;
   private long[] lastCounters = new long[8];
   private boolean readFailureLogged;
@@ -60,7 +65,9 @@ public final class KernelMetrics implements AutoCloseable {
       Meter selfMeter,
       @Nullable KernelSession session,
       List<ProgramStatus> programs,
-      int peerLimit) {
+      int peerLimit,
+      @Nullable ExemplarSpans exemplars) {
+    this.exemplars = exemplars;
     this.session = session;
     this.programs = List.copyOf(programs);
     this.peers = new PeerLimiter(peerLimit);
@@ -139,7 +146,21 @@ public final class KernelMetrics implements AutoCloseable {
       @Nullable KernelSession session,
       List<ProgramStatus> programs,
       int peerLimit) {
-    return new KernelMetrics(kernelMeter, selfMeter, session, programs, peerLimit);
+    return bind(kernelMeter, selfMeter, session, programs, peerLimit, null);
+  }
+
+  /**
+   * Like {@link #bind(Meter, Meter, KernelSession, List, int)}; the histograms also carry
+   * exemplars for the spans {@code exemplars} collected (see {@link ExemplarSpans}).
+   */
+  public static KernelMetrics bind(
+      Meter kernelMeter,
+      Meter selfMeter,
+      @Nullable KernelSession session,
+      List<ProgramStatus> programs,
+      int peerLimit,
+      @Nullable ExemplarSpans exemplars) {
+    return new KernelMetrics(kernelMeter, selfMeter, session, programs, peerLimit, exemplars);
   }
 
   private synchronized void collectKernel(
@@ -149,20 +170,25 @@ public final class KernelMetrics implements AutoCloseable {
       return;
     }
     try {
+      ExemplarSpans x = exemplars;
+      Map<Object, SpanContext[]> offered = x == null ? Map.of() : x.take();
       for (Map.Entry<SyscallKey, Log2Histogram> e : s.syscallHistograms().entrySet()) {
         SyscallKey key = e.getKey();
         Log2Histogram delta = e.getValue().minus(lastSyscall.put(key, e.getValue()));
         Attributes attrs = syscallAttributes.computeIfAbsent(key, KernelMetrics::syscallAttributes);
-        replay(delta, syscallDuration, attrs);
+        replay(delta, syscallDuration, attrs, offered.get(key), carried.get(key));
       }
       for (Map.Entry<PeerKey, Log2Histogram> e : s.connectHistograms().entrySet()) {
         PeerKey key = e.getKey();
         Log2Histogram delta = e.getValue().minus(lastConnect.put(key, e.getValue()));
         Attributes attrs = connectAttributes.computeIfAbsent(key, this::connectAttributes);
-        replay(delta, connectDuration, attrs);
+        replay(delta, connectDuration, attrs, offered.get(key), carried.get(key));
       }
+      // An event can reach the poller after the collection that read its sample: what found no
+      // sample now waits one more collection, then is dropped.
+      carried = offered;
       Log2Histogram rttNow = s.rttHistogram();
-      replay(rttNow.minus(lastRtt), rtt, Attributes.empty());
+      replay(rttNow.minus(lastRtt), rtt, Attributes.empty(), null, null);
       lastRtt = rttNow;
       lastCounters = s.counters();
     } catch (BpfException | RuntimeException e) {
@@ -199,12 +225,34 @@ public final class KernelMetrics implements AutoCloseable {
     }
   }
 
-  private static void replay(Log2Histogram delta, DoubleHistogram histogram, Attributes attrs) {
+  /**
+   * Records the replayed samples; in a slot where a stamped event offered its span ({@code fresh}
+   * first, else {@code carried}), one sample is recorded with that span as its context, which
+   * makes it the bucket's exemplar. Consumed spans are cleared from {@code fresh}.
+   */
+  private static void replay(
+      Log2Histogram delta,
+      DoubleHistogram histogram,
+      Attributes attrs,
+      SpanContext @Nullable [] fresh,
+      SpanContext @Nullable [] carried) {
     HistogramReplay.replay(
         delta,
         (valueNanos, count) -> {
           double seconds = valueNanos / NANOS_PER_SECOND;
-          for (long i = 0; i < count; i++) {
+          long plain = count;
+          int slot = ExemplarSpans.slotOfReplayed(valueNanos);
+          SpanContext span = ExemplarSpans.at(fresh, slot);
+          if (span != null) {
+            fresh[slot] = null;
+          } else {
+            span = ExemplarSpans.at(carried, slot);
+          }
+          if (span != null) {
+            histogram.record(seconds, attrs, Context.root().with(Span.wrap(span)));
+            plain--;
+          }
+          for (long i = 0; i < plain; i++) {
             histogram.record(seconds, attrs);
           }
         });

@@ -48,10 +48,15 @@ public final class KernelTelemetry implements KernelEventListener {
   static final AttributeKey<Long> THREAD_ID = AttributeKey.longKey("thread.id");
   static final AttributeKey<String> CONNECT_RESULT = AttributeKey.stringKey("tcp.connect.result");
   static final AttributeKey<String> EXEC_PATH = AttributeKey.stringKey("process.executable.path");
+  static final AttributeKey<Long> BYTES_SENT = AttributeKey.longKey("tcp.bytes.sent");
+  static final AttributeKey<Long> BYTES_RECEIVED = AttributeKey.longKey("tcp.bytes.received");
+  static final AttributeKey<Long> RETRANSMITS = AttributeKey.longKey("tcp.retransmits");
+  static final AttributeKey<Double> RTT = AttributeKey.doubleKey("tcp.rtt");
 
   private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
   private final Tracer tracer;
+  private final ExemplarSpans exemplars;
   private final boolean logs;
   private final int maxSpansPerSecond;
   private final long monotonicToEpochNanos;
@@ -63,6 +68,13 @@ public final class KernelTelemetry implements KernelEventListener {
   private boolean pollerExcluded;
 
   public KernelTelemetry(Tracer tracer, boolean logs, int maxSpansPerSecond) {
+    this(tracer, logs, maxSpansPerSecond, new ExemplarSpans());
+  }
+
+  /** With {@code exemplars} receiving the span of every stamped event (see {@link ExemplarSpans}). */
+  public KernelTelemetry(
+      Tracer tracer, boolean logs, int maxSpansPerSecond, ExemplarSpans exemplars) {
+    this.exemplars = exemplars;
     this.tracer = tracer;
     this.logs = logs;
     this.maxSpansPerSecond = maxSpansPerSecond;
@@ -100,7 +112,12 @@ public final class KernelTelemetry implements KernelEventListener {
       return;
     }
     SpanContext parent = parentOf(h);
-    if (!parent.isValid() || !admit()) {
+    if (!parent.isValid()) {
+      return;
+    }
+    // Before the span cap: a suppressed span's sample can still point at the application span.
+    exemplars.offer(new SyscallKey(e.nr(), e.errno()), e.durationNanos(), parent);
+    if (!admit()) {
       return;
     }
     String syscall = e.name();
@@ -141,11 +158,19 @@ public final class KernelTelemetry implements KernelEventListener {
   @Override
   public void onTcp(TcpEvent e) {
     EventHeader h = e.header();
+    if (h.kind() == EventHeader.KIND_TCP_CLOSE && h.hasTraceContext()) {
+      onConnectionClosed(e);
+      return;
+    }
     if (h.kind() != EventHeader.KIND_TCP_CONNECT || !h.hasTraceContext()) {
       return;
     }
     SpanContext parent = parentOf(h);
-    if (!parent.isValid() || !admit()) {
+    if (!parent.isValid()) {
+      return;
+    }
+    exemplars.offer(new PeerKey(e.peer(), e.errno()), e.durationNanos(), parent);
+    if (!admit()) {
       return;
     }
     SpanBuilder b =
@@ -164,6 +189,32 @@ public final class KernelTelemetry implements KernelEventListener {
       span.setStatus(StatusCode.ERROR, "connect to " + e.peer().hostPort() + " failed: " + error);
     }
     span.end(toEpochNanos(h.timestampNanos() + e.durationNanos()), TimeUnit.NANOSECONDS);
+    spans.increment();
+  }
+
+  /**
+   * A connection opened under a span closed: one {@code tcp.connection} child of that span, from
+   * the end of the handshake to the close, with what the socket carried over its whole life
+   * (bytes acknowledged and received, retransmitted segments, final smoothed RTT). Only active
+   * opens are stamped: the kernel takes the context when the connecting thread sends the SYN.
+   */
+  private void onConnectionClosed(TcpEvent e) {
+    EventHeader h = e.header();
+    SpanContext parent = parentOf(h);
+    if (!parent.isValid() || !admit()) {
+      return;
+    }
+    SpanBuilder b =
+        builder("tcp.connection", parent, h.timestampNanos())
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute(TRANSPORT, "tcp")
+            .setAttribute(THREAD_ID, (long) h.tid())
+            .setAttribute(BYTES_SENT, e.bytesSent())
+            .setAttribute(BYTES_RECEIVED, e.bytesReceived())
+            .setAttribute(RETRANSMITS, e.totalRetrans())
+            .setAttribute(RTT, e.srttMicros() / 1e6);
+    setPeer(b, e.peer());
+    b.startSpan().end(toEpochNanos(h.timestampNanos() + e.durationNanos()), TimeUnit.NANOSECONDS);
     spans.increment();
   }
 

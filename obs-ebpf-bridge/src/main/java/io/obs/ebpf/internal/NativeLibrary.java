@@ -3,9 +3,10 @@ package io.obs.ebpf.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -96,19 +97,44 @@ public final class NativeLibrary {
                 + resource
                 + " is not on the classpath (the jar was built without gcc and libbpf-dev)");
       }
-      Path file =
-          Files.createTempFile(
-              "lib" + NAME + "-",
-              ".so",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Path file = createPrivateFile();
       try {
-        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        // Into the file just created (not Files.copy with REPLACE_EXISTING, which would delete
+        // it and create another without the exclusive, owner-only creation).
+        try (OutputStream out = Files.newOutputStream(file)) {
+          in.transferTo(out);
+        }
         System.load(file.toAbsolutePath().toString());
       } finally {
         // The mapping stays valid after unlink; nothing is left in the temp directory.
         Files.deleteIfExists(file);
       }
     }
+  }
+
+  /**
+   * A new file only this user can read, in {@code java.io.tmpdir}. Not {@code
+   * Files.createTempFile}: its random name comes from {@code SecureRandom}, whose initialisation
+   * loads the JDK's security providers (tens of milliseconds and a few hundred KB of heap at
+   * start-up). A name made of the pid and the clock is enough, because the file is created
+   * exclusively (O_EXCL, so never through an existing file or symlink) and removed at once.
+   */
+  private static Path createPrivateFile() throws IOException {
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+    long pid = ProcessHandle.current().pid();
+    IOException failure = new IOException("cannot create a file for lib" + NAME + ".so in " + dir);
+    for (int attempt = 0; attempt < 16; attempt++) {
+      Path file =
+          dir.resolve("lib" + NAME + "-" + pid + "-" + Long.toHexString(System.nanoTime()) + ".so");
+      try {
+        return Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    throw failure;
   }
 
   /** A library of the same name but another ABI fails here rather than at first use. */

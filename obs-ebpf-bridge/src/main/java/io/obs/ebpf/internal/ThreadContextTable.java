@@ -12,10 +12,11 @@ import org.jspecify.annotations.Nullable;
  * Internal: not for use outside obs.
  *
  * <p>The {@code obs_thread_ctx} array ({@code struct obs_thread_ctx}, bpf/obs_ctx.h), mmapped:
- * each thread writes its own record with plain stores, and the BPF programs read it by tid. The
- * writer is a seqlock: {@code seq} goes odd, the ids and flags are stored, {@code seq} goes even
- * with release semantics, so a reader that sees the same even {@code seq} before and after its
- * copy has a whole record. Only the slot's owning thread writes a record (see {@link
+ * each thread writes its own record with plain stores, and the BPF programs read it by tid. A
+ * record holds two sets of ids and flags selecting one. Writing ids is a seqlock: {@code seq} goes
+ * odd, the ids and flags are stored, {@code seq} goes even, so a reader that sees the same even
+ * {@code seq} before and after its copy has a whole record; switching flags alone is one store
+ * ({@link #setFlags}). Only the slot's owning thread writes a record (see {@link
  * ContextPublisher}), so there is never a second writer to race with.
  */
 public final class ThreadContextTable {
@@ -25,13 +26,18 @@ public final class ThreadContextTable {
   static final int OFF_GENERATION = 12;
   static final int OFF_TRACE_ID = 16;
   static final int OFF_SPAN_ID = 48;
-  static final int SIZE = 64;
+  static final int OFF_TRACE_ID_ALT = 64;
+  static final int OFF_SPAN_ID_ALT = 96;
+  static final int OFF_RESERVED = 112;
+  static final int SIZE = 128;
   static final int TRACE_ID_HEX = 32;
   static final int SPAN_ID_HEX = 16;
   /** Bytes of the ids: the trace id's hex digits followed by the span id's. */
   static final int IDS = TRACE_ID_HEX + SPAN_ID_HEX;
 
   static final int FLAG_VALID = 0x1;
+  /** The selected ids are the second set ({@code trace_id_alt}, {@code span_id_alt}). */
+  static final int FLAG_ALT = 0x2;
 
   static final StructLayout LAYOUT =
       StructLayout.struct("obs_thread_ctx", SIZE)
@@ -41,6 +47,9 @@ public final class ThreadContextTable {
           .field("generation", OFF_GENERATION, 4)
           .field("trace_id", OFF_TRACE_ID, TRACE_ID_HEX)
           .field("span_id", OFF_SPAN_ID, SPAN_ID_HEX)
+          .field("trace_id_alt", OFF_TRACE_ID_ALT, TRACE_ID_HEX)
+          .field("span_id_alt", OFF_SPAN_ID_ALT, SPAN_ID_HEX)
+          .field("reserved", OFF_RESERVED, 16)
           .build();
 
   private static final VarHandle INTS =
@@ -61,26 +70,37 @@ public final class ThreadContextTable {
   }
 
   /**
-   * Writes a record of the calling (owning) thread. {@code seq} is the record's current (even)
-   * sequence number, which only the owner changes; returns the new one. {@code ids} holds {@link #IDS} ASCII hex digits (trace id
-   * then span id) when {@code valid}; otherwise the ids are left as they were and only the flags
-   * say "nothing".
+   * Writes ids into one of the record's two id sets ({@code alt} selects the second) and selects
+   * it, for the calling (owning) thread. {@code seq} is the record's current (even) sequence
+   * number, which only the owner changes; returns the new one. {@code ids} holds {@link #IDS}
+   * ASCII hex digits, trace id then span id.
    */
-  int write(int offset, int seq, byte[] ids, boolean valid) {
+  int write(int offset, int seq, byte[] ids, boolean alt) {
     ByteBuffer b = slots;
     int odd = seq + 1;
     b.putInt(offset + OFF_SEQ, odd);
     // Compiler-only barriers on x86 (stores are not reordered with stores there); they keep the
     // JIT from moving the record's stores across the sequence number's.
     VarHandle.storeStoreFence();
-    b.putInt(offset + OFF_FLAGS, valid ? FLAG_VALID : 0);
-    if (valid) {
-      b.put(offset + OFF_TRACE_ID, ids, 0, IDS);
-    }
+    b.put(offset + (alt ? OFF_TRACE_ID_ALT : OFF_TRACE_ID), ids, 0, IDS);
+    b.putInt(offset + OFF_FLAGS, FLAG_VALID | (alt ? FLAG_ALT : 0));
     VarHandle.storeStoreFence();
     int even = odd + 1;
     b.putInt(offset + OFF_SEQ, even);
     return even;
+  }
+
+  /**
+   * Sets the record's flags with one ordered store, leaving {@code seq} and the ids alone: "no
+   * span" ({@code valid} false), or the span whose ids are already in the selected set. A reader
+   * that saw the old flags copied ids that were whole and current at that instant, since ids are
+   * only rewritten under an odd {@code seq}, so it cannot see a torn record.
+   */
+  void setFlags(int offset, boolean valid, boolean alt) {
+    // A fence and a plain store rather than a release-mode VarHandle on the buffer, which Java 17
+    // does not inline (its memory-session check alone costs more than the store).
+    VarHandle.releaseFence();
+    slots.putInt(offset + OFF_FLAGS, (valid ? FLAG_VALID : 0) | (alt ? FLAG_ALT : 0));
   }
 
   /**
@@ -109,11 +129,12 @@ public final class ThreadContextTable {
   @Nullable Record read(int offset) {
     ByteBuffer b = slots;
     int tid = b.getInt(offset + OFF_TID);
-    if ((b.getInt(offset + OFF_FLAGS) & FLAG_VALID) == 0) {
+    int flags = b.getInt(offset + OFF_FLAGS);
+    if ((flags & FLAG_VALID) == 0) {
       return new Record(tid, null, null);
     }
     byte[] ids = new byte[IDS];
-    b.get(offset + OFF_TRACE_ID, ids);
+    b.get(offset + ((flags & FLAG_ALT) != 0 ? OFF_TRACE_ID_ALT : OFF_TRACE_ID), ids);
     String hex = new String(ids, StandardCharsets.US_ASCII);
     return new Record(tid, hex.substring(0, TRACE_ID_HEX), hex.substring(TRACE_ID_HEX));
   }

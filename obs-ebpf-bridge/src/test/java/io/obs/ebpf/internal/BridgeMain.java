@@ -3,6 +3,7 @@ package io.obs.ebpf.internal;
 
 import io.obs.Observability;
 import io.obs.ebpf.EbpfBridge;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -25,6 +26,7 @@ public final class BridgeMain {
             .set("shutdown.hook", "false")
             .build()) {
       EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
+      bridge.awaitLoaded(Duration.ofSeconds(30)); // ebpf.enabled: auto loads after init()
       System.out.println("active=" + bridge.isActive());
       System.out.println("status=" + bridge.status());
       long sum = 0;

@@ -278,7 +278,7 @@ public final class EbpfMeasurements {
             .set("shutdown.hook", "false")
             .build()) {
       EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
-      if (!bridge.isActive()) {
+      if (!bridge.awaitLoaded(java.time.Duration.ofSeconds(30))) {
         throw new IllegalStateException(bridge.status());
       }
       return m.run();

@@ -79,6 +79,43 @@ class KernelTelemetryTest {
   }
 
   @Test
+  void aStampedCloseOfAnActiveOpenBecomesATcpConnectionChildWithItsTraffic() {
+    KernelTelemetry t = telemetry(100);
+    long ts = System.nanoTime();
+    SockAddr local = new SockAddr(SockAddr.AF_INET, 40000, 0, v4(127, 0, 0, 1));
+    SockAddr peer = new SockAddr(SockAddr.AF_INET, 8080, 0, v4(127, 0, 0, 1));
+    t.onTcp(
+        new TcpEvent(
+            header(EventHeader.KIND_TCP_CLOSE, true, ts), 7, 2_000_000, 1_002, 5_001, 40, 3, 0,
+            TcpStates.ESTABLISHED, TcpStates.CLOSE, local, peer));
+    t.onTcp(
+        new TcpEvent(
+            header(EventHeader.KIND_TCP_CLOSE, false, ts), 8, 2_000_000, 9, 9, 40, 0, 0,
+            TcpStates.ESTABLISHED, TcpStates.CLOSE, local, peer));
+
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    assertThat(spans).as("only the stamped close").hasSize(1);
+    SpanData s = spans.get(0);
+    assertThat(s.getName()).isEqualTo("tcp.connection");
+    assertThat(s.getParentSpanId()).isEqualTo("b7ad6b7169203331");
+    assertThat(s.getAttributes().get(KernelTelemetry.BYTES_SENT)).isEqualTo(1_002L);
+    assertThat(s.getAttributes().get(KernelTelemetry.BYTES_RECEIVED)).isEqualTo(5_001L);
+    assertThat(s.getAttributes().get(KernelTelemetry.RETRANSMITS)).isEqualTo(3L);
+    assertThat(s.getAttributes().get(KernelTelemetry.RTT)).isEqualTo(40e-6);
+    assertThat(s.getAttributes().get(KernelTelemetry.PEER_PORT)).isEqualTo(8080L);
+    assertThat(s.getEndEpochNanos() - s.getStartEpochNanos()).isEqualTo(2_000_000L);
+  }
+
+  private static byte[] v4(int a, int b, int c, int d) {
+    byte[] addr = new byte[16];
+    addr[0] = (byte) a;
+    addr[1] = (byte) b;
+    addr[2] = (byte) c;
+    addr[3] = (byte) d;
+    return addr;
+  }
+
+  @Test
   void unstampedEventsProduceNoSpans() {
     KernelTelemetry t = telemetry(100);
     t.onSyscall(missingFile(false, System.nanoTime()));
@@ -121,13 +158,14 @@ class KernelTelemetryTest {
   }
 
   @Test
-  void tcpEventsOtherThanConnectProduceNoSpans() {
+  void acceptsAndRetransmitEventsProduceNoSpans() {
     KernelTelemetry t = telemetry(100);
     SockAddr any = new SockAddr(SockAddr.AF_INET, 1, 0, new byte[16]);
-    t.onTcp(
-        new TcpEvent(
-            header(EventHeader.KIND_TCP_CLOSE, true, System.nanoTime()),
-            1, 40_000, 0, 0, 0, 0, 0, 1, 7, any, any));
+    for (int kind : new int[] {EventHeader.KIND_TCP_ACCEPT, EventHeader.KIND_TCP_RETRANSMIT}) {
+      t.onTcp(
+          new TcpEvent(
+              header(kind, true, System.nanoTime()), 1, 40_000, 0, 0, 0, 0, 0, 1, 7, any, any));
+    }
     assertThat(exporter.getFinishedSpanItems()).isEmpty();
   }
 }

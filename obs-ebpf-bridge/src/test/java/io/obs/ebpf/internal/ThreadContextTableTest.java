@@ -24,16 +24,32 @@ class ThreadContextTableTest {
     assertThat(table.read(off)).isEqualTo(new ThreadContextTable.Record(4242, null, null));
 
     int next =
-        table.write(off, seq, ids("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"), true);
+        table.write(off, seq, ids("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"), false);
     assertThat(next).isEqualTo(seq + 2);
     assertThat(table.seq(off)).isEqualTo(next);
     assertThat(table.read(off))
         .isEqualTo(
             new ThreadContextTable.Record(4242, "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"));
 
-    int cleared = table.write(off, next, new byte[ThreadContextTable.IDS], false);
-    assertThat(cleared).isEqualTo(next + 2);
+    table.setFlags(off, false, false);
     assertThat(table.read(off).spanId()).as("no span published").isNull();
+  }
+
+  @Test
+  void aChildGoesIntoTheOtherIdSetAndTheParentComesBackWithOneStoreOfTheFlags() {
+    int off = ThreadContextTable.slotOffset(77);
+    int seq = table.claim(off, 77, 1);
+    seq = table.write(off, seq, ids("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"), false);
+    seq = table.write(off, seq, ids("0af7651916cd43dd8448eb211c80319c", "00f067aa0ba902b7"), true);
+    assertThat(table.read(off).spanId()).as("the child").isEqualTo("00f067aa0ba902b7");
+
+    table.setFlags(off, true, false);
+    assertThat(table.read(off).spanId()).as("the parent, restored").isEqualTo("b7ad6b7169203331");
+    table.setFlags(off, false, false);
+    assertThat(table.read(off)).isEqualTo(new ThreadContextTable.Record(77, null, null));
+    table.setFlags(off, true, true);
+    assertThat(table.read(off).spanId()).as("the child again").isEqualTo("00f067aa0ba902b7");
+    assertThat(table.seq(off)).as("flag switches need no odd phase").isEqualTo(seq);
   }
 
   @Test
@@ -45,7 +61,7 @@ class ThreadContextTableTest {
     int b = ThreadContextTable.slotOffset(2);
     table.claim(a, 1, 1);
     table.claim(b, 2, 1);
-    int seqA = table.write(a, table.seq(a), ids("11111111111111111111111111111111", "1111111111111111"), true);
+    int seqA = table.write(a, table.seq(a), ids("11111111111111111111111111111111", "1111111111111111"), false);
     table.write(b, table.seq(b), ids("22222222222222222222222222222222", "2222222222222222"), true);
     assertThat(table.read(a).spanId()).isEqualTo("1111111111111111");
     assertThat(table.read(b).spanId()).isEqualTo("2222222222222222");

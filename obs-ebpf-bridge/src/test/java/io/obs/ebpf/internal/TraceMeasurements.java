@@ -116,7 +116,7 @@ public final class TraceMeasurements {
       if (trace && !(ContextPublisher.isWrapped() && ContextPublisher.isEnabled())) {
         throw new IllegalStateException("context publishing is not active");
       }
-      if (!obs.component(EbpfBridge.class).orElseThrow().isActive()) {
+      if (!obs.component(EbpfBridge.class).orElseThrow().awaitLoaded(Duration.ofSeconds(30))) {
         throw new IllegalStateException("bridge is off");
       }
       tracer = obs.tracer("measure");

@@ -193,7 +193,7 @@ public final class AsyncLogWriter {
 
   /** Writes a line of obs's own (a report) through the normal path, from any thread. */
   public void writeSelf(Level level, String message) {
-    if (queue.offer(new Captured(selfEvent(level, message), Context.root()))) {
+    if (queue.offer(new Captured(selfEvent(level, message), ContextCapture.root()))) {
       accepted.increment();
     }
   }
@@ -254,7 +254,7 @@ public final class AsyncLogWriter {
       PreparedEvent event =
           PreparedEvent.prepare(captured.event(), captured.context(), o.settings());
       if (o.settings().stdout()) {
-        out.write(o.format().format(event));
+        o.format().writeTo(event, out);
       }
       bridge.emit(event);
     } catch (IOException | RuntimeException e) {
@@ -298,7 +298,7 @@ public final class AsyncLogWriter {
       String message = "obs-logging dropped " + total + " log events in the last "
           + settings().dropReportInterval().toSeconds() + "s because the output could not keep"
           + " up (" + detail + "); raise logs.queue_size or log less";
-      write(out, new Captured(selfEvent(Level.WARN, message), Context.root()));
+      write(out, new Captured(selfEvent(Level.WARN, message), ContextCapture.root()));
       flush(out);
     }
   }

@@ -2,6 +2,7 @@
 package io.obs.logging.internal;
 
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextStorage;
 
 /**
  * Internal: not for use outside obs. Reads the current OpenTelemetry context for a log event —
@@ -14,6 +15,12 @@ import io.opentelemetry.context.Context;
  * Before {@code init()} there is no SDK, so there is no real span to capture anyway.
  */
 public final class ContextCapture {
+
+  /**
+   * The root context, taken from the default storage: {@code Context.root()} asks the configured
+   * storage for it, and that first request is what applies the wrappers and closes the list.
+   */
+  private static final Context ROOT = ContextStorage.defaultStorage().root();
 
   private static volatile boolean enabled;
 
@@ -30,6 +37,11 @@ public final class ContextCapture {
 
   /** {@link Context#current()} once enabled, else the root context (without touching storage). */
   public static Context current() {
-    return enabled ? Context.current() : Context.root();
+    return enabled ? Context.current() : root();
+  }
+
+  /** The root context, without touching the configured storage. */
+  public static Context root() {
+    return ROOT;
   }
 }

@@ -49,10 +49,17 @@ public final class LogSettings {
   private final Map<String, Level> levels;
   private final Builder source;
 
-  /** The last MDC map cleaned and its result (see {@link #cleanMdc}). */
-  private volatile MdcCleaned lastMdc = new MdcCleaned(Map.of(), Map.of());
-
-  private record MdcCleaned(Map<String, String> original, Map<String, String> cleaned) {}
+  /**
+   * Per thread, the last MDC map cleaned and its result (see {@link #mdcFields}). Per thread
+   * because that is where an MDC map repeats, and so that remembering it allocates nothing.
+   */
+  private final ThreadLocal<MdcCache> mdcCache =
+      new ThreadLocal<>() {
+        @Override
+        protected MdcCache initialValue() {
+          return new MdcCache();
+        }
+      };
 
   /** MDC keys seen so far (see {@link #mdcFields}), at most {@link #MAX_REMEMBERED_KEYS}. */
   private final ConcurrentHashMap<String, MdcKey> mdcKeys = new ConcurrentHashMap<>();
@@ -117,10 +124,12 @@ public final class LogSettings {
     return defaults(System::getenv, System::getProperty);
   }
 
+  // The defaults from the redact package, not from LoggingKeys: this runs when Logback starts,
+  // and initialising the config keys then would only cost start-up time.
   private static Redactor defaultRedactor() {
     return Redactor.builder()
-        .addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES))
-        .addDenied(LoggingKeys.DEFAULT_DENYLIST)
+        .addDetectors(Detectors.builtIn(Detectors.NAMES))
+        .addDenied(Redactor.DEFAULT_DENYLIST)
         .build();
   }
 
@@ -158,26 +167,29 @@ public final class LogSettings {
     if (fieldProblems.isEmpty()) {
       b.setFieldNames(FieldNames.of(renames));
     } else {
-      fieldProblems.forEach(p -> problems.add(problem(config, LoggingKeys.FIELDS, p)));
+      for (String p : fieldProblems) {
+        problems.add(problem(config, LoggingKeys.FIELDS, p));
+      }
     }
 
+    // Loops rather than lambdas here and below: this runs inside init(), where each lambda's
+    // first use costs a class spun at run time.
     Map<String, Level> levels = new LinkedHashMap<>();
-    config
-        .get(LoggingKeys.LEVELS)
-        .forEach(
-            (logger, level) -> {
-              Level parsed = Level.toLevel(level.trim(), null);
-              if (parsed == null) {
-                problems.add(
-                    problem(
-                        config,
-                        LoggingKeys.LEVELS,
-                        "level of '" + logger + "' must be one of trace, debug, info, warn,"
-                            + " error, off; got '" + level + "'"));
-              } else {
-                levels.put(logger, parsed);
-              }
-            });
+    for (Map.Entry<String, String> entry : config.get(LoggingKeys.LEVELS).entrySet()) {
+      String logger = entry.getKey();
+      String level = entry.getValue();
+      Level parsed = Level.toLevel(level.trim(), null);
+      if (parsed == null) {
+        problems.add(
+            problem(
+                config,
+                LoggingKeys.LEVELS,
+                "level of '" + logger + "' must be one of trace, debug, info, warn,"
+                    + " error, off; got '" + level + "'"));
+      } else {
+        levels.put(logger, parsed);
+      }
+    }
     b.levels.putAll(levels);
 
     if (config.get(LoggingKeys.REDACTION_ENABLED)) {
@@ -190,10 +202,10 @@ public final class LogSettings {
                   config.get(LoggingKeys.REDACTION_MODE).equalsIgnoreCase("hash")
                       ? Redactor.Mode.HASH
                       : Redactor.Mode.MASK);
-      config
-          .find(LoggingKeys.REDACTION_HASH_KEY)
-          .filter(k -> !k.isEmpty())
-          .ifPresent(redactor::setHashKey);
+      String hashKey = config.find(LoggingKeys.REDACTION_HASH_KEY).orElse("");
+      if (!hashKey.isEmpty()) {
+        redactor.setHashKey(hashKey);
+      }
       for (String regex : config.get(LoggingKeys.REDACTION_PATTERNS)) {
         try {
           redactor.addDetector(Detectors.userPattern(Pattern.compile(regex)));
@@ -278,20 +290,21 @@ public final class LogSettings {
     if (mdc == null || mdc.isEmpty()) {
       return Map.of();
     }
-    MdcCleaned last = lastMdc;
-    if (last.original() == mdc) {
-      Map<String, String> cleaned = last.cleaned();
+    MdcCache last = mdcCache.get();
+    if (last.original == mdc) {
+      Map<String, String> cleaned = last.cleaned;
       if (cleaned == mdc && containsTraceKey(mdc)) {
         // Seen twice: the map is shared by a run of events, so copying it once without the
         // trace keys (which every writer would otherwise skip on every event) pays off.
         cleaned = withoutTraceKeys(mdc);
-        lastMdc = new MdcCleaned(mdc, cleaned);
+        last.cleaned = cleaned;
       }
       return cleaned;
     }
     Map<String, String> cleaned =
-        isImmutable(mdc) && needsNoChange(mdc) ? mdc : copyCleaned(mdc);
-    lastMdc = new MdcCleaned(mdc, cleaned);
+        isImmutable(mdc) && needsNoChange(mdc, last) ? mdc : copyCleaned(mdc);
+    last.original = mdc;
+    last.cleaned = cleaned;
     return cleaned;
   }
 
@@ -321,16 +334,26 @@ public final class LogSettings {
     return type == UNMODIFIABLE_MAP || type == MAP_OF_N || type == MAP_OF_ONE;
   }
 
-  private boolean needsNoChange(Map<String, String> mdc) {
+  private boolean needsNoChange(Map<String, String> mdc, MdcCache check) {
     // forEach, not an entry iterator: it walks the HashMap inside Logback's unmodifiable map
     // directly, without an iterator and a wrapper per entry.
-    NoChangeCheck check = new NoChangeCheck();
-    mdc.forEach(check);
-    return check.unchanged;
+    MdcCache c = check.checking ? new MdcCache() : check; // re-entered: a check of its own
+    c.checking = true;
+    c.unchanged = true;
+    try {
+      mdc.forEach(c);
+      return c.unchanged;
+    } finally {
+      c.checking = false;
+    }
   }
 
-  private final class NoChangeCheck implements BiConsumer<String, String> {
-    boolean unchanged = true;
+  /** A thread's last MDC map and its cleaned form, and the check of whether a map needs any. */
+  private final class MdcCache implements BiConsumer<String, String> {
+    Map<String, String> original = Map.of();
+    Map<String, String> cleaned = Map.of();
+    boolean checking;
+    boolean unchanged;
 
     @Override
     public void accept(@Nullable String key, @Nullable String value) {

@@ -2,6 +2,8 @@
 package io.obs.logging.internal;
 
 import io.obs.config.ConfigKey;
+import io.obs.logging.internal.redact.Detectors;
+import io.obs.logging.internal.redact.Redactor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +95,7 @@ public final class LoggingKeys {
           .description("Replacement text in mask mode.")
           .build();
 
-  public static final List<String> DETECTOR_NAMES =
-      List.of("email", "phone", "card", "bearer", "jwt", "secret_pair");
+  public static final List<String> DETECTOR_NAMES = Detectors.NAMES;
 
   public static final ConfigKey<List<String>> REDACTION_DETECTORS =
       ConfigKey.list("logs.redaction.detectors")
@@ -109,19 +110,7 @@ public final class LoggingKeys {
           .description("Extra Java regular expressions; every match is redacted.")
           .build();
 
-  public static final List<String> DEFAULT_DENYLIST =
-      List.of(
-          "password",
-          "passwd",
-          "pwd",
-          "secret",
-          "token",
-          "authorization",
-          "cookie",
-          "api_key",
-          "apikey",
-          "private_key",
-          "credentials");
+  public static final List<String> DEFAULT_DENYLIST = Redactor.DEFAULT_DENYLIST;
 
   public static final ConfigKey<List<String>> REDACTION_DENYLIST =
       ConfigKey.list("logs.redaction.denylist")

@@ -2,7 +2,6 @@
 package io.obs.logging.internal;
 
 import ch.qos.logback.classic.Level;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.LogRecordBuilder;
@@ -12,7 +11,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import java.util.ArrayDeque;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -131,18 +129,21 @@ public final class OtelLogBridge {
             attributes.put(k, v);
           }
         });
-    for (Map.Entry<String, JsonNode> field : event.structuredFields().properties()) {
-      JsonNode value = field.getValue();
-      if (value.isIntegralNumber() && value.canConvertToLong()) {
-        attributes.put(field.getKey(), value.longValue());
-      } else if (value.isNumber()) {
-        attributes.put(field.getKey(), value.doubleValue());
-      } else if (value.isBoolean()) {
-        attributes.put(field.getKey(), value.booleanValue());
-      } else if (value.isTextual()) {
-        attributes.put(field.getKey(), value.textValue());
-      } else if (!value.isNull()) {
-        attributes.put(field.getKey(), value.toString());
+    StructuredFields fields = event.structuredFields();
+    for (int i = 0; i < fields.size(); i++) {
+      String key = fields.name(i);
+      Object value = fields.value(i);
+      // Numbers and booleans typed, anything else as text; a JSON null is left out.
+      if (value instanceof Integer || value instanceof Long) {
+        attributes.put(key, ((Number) value).longValue());
+      } else if (value instanceof Double d) {
+        attributes.put(key, d.doubleValue());
+      } else if (value instanceof Boolean b) {
+        attributes.put(key, b.booleanValue());
+      } else if (value instanceof String s) {
+        attributes.put(key, s);
+      } else if (value != null) {
+        JsonTrees.putAttribute(attributes, key, value);
       }
     }
     if (event.errorType() != null) {

@@ -5,7 +5,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.LoggerContextVO;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.obs.RequestContext;
 import io.obs.logging.LogFields;
 import io.obs.logging.internal.redact.TextLimits;
@@ -48,7 +47,7 @@ public final class PreparedEvent implements ILoggingEvent {
   private final @Nullable SpanContext spanContext;
   private final @Nullable String requestId;
   private final Map<String, String> baggage;
-  private final ObjectNode structuredFields;
+  private final StructuredFields structuredFields;
   private final @Nullable IThrowableProxy throwable;
   private @Nullable String stackTrace;
 
@@ -96,9 +95,13 @@ public final class PreparedEvent implements ILoggingEvent {
   // up to date on the application thread, and which the event captured, stand in.
   private static @Nullable SpanContext spanContext(
       Context context, @Nullable Map<String, String> mdc) {
-    SpanContext fromContext = Span.fromContext(context).getSpanContext();
-    if (fromContext.isValid()) {
-      return fromContext;
+    // The root context has no span. Checked by identity, so that a line logged before init()
+    // does not initialise the trace API (and its lookup tables, some 70 KB) only to learn that.
+    if (context != ContextCapture.root()) {
+      SpanContext fromContext = Span.fromContext(context).getSpanContext();
+      if (fromContext.isValid()) {
+        return fromContext;
+      }
     }
     if (mdc == null) {
       return null;
@@ -161,7 +164,7 @@ public final class PreparedEvent implements ILoggingEvent {
   }
 
   /** Structured arguments, logstash markers and key-value pairs, redacted. */
-  public ObjectNode structuredFields() {
+  public StructuredFields structuredFields() {
     return structuredFields;
   }
 

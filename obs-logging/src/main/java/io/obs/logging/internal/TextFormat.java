@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.logging.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.obs.logging.internal.json.TimestampJsonProvider;
 import io.opentelemetry.api.trace.SpanContext;
 import java.nio.charset.StandardCharsets;
@@ -51,9 +50,9 @@ public final class TextFormat implements EventFormat {
         pair(line, e.getKey(), e.getValue());
       }
     }
-    for (Map.Entry<String, JsonNode> e : event.structuredFields().properties()) {
-      JsonNode v = e.getValue();
-      pair(line, e.getKey(), v.isValueNode() ? v.asText() : v.toString());
+    StructuredFields fields = event.structuredFields();
+    for (int i = 0; i < fields.size(); i++) {
+      pair(line, fields.name(i), StructuredFields.text(fields.value(i)));
     }
     line.append('\n');
     String stackTrace = event.stackTrace();

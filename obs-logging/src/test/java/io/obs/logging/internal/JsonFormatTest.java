@@ -3,10 +3,22 @@ package io.obs.logging.internal;
 
 import static io.obs.logging.testing.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.obs.logging.LogFields;
+import io.obs.logging.internal.json.BaggageJsonProvider;
+import io.obs.logging.internal.json.CoreFieldsJsonProvider;
+import io.obs.logging.internal.json.ErrorJsonProvider;
+import io.obs.logging.internal.json.MdcJsonProvider;
+import io.obs.logging.internal.json.RequestIdJsonProvider;
+import io.obs.logging.internal.json.ResourceJsonProvider;
+import io.obs.logging.internal.json.StructuredFieldsJsonProvider;
+import io.obs.logging.internal.json.TimestampJsonProvider;
+import io.obs.logging.internal.json.TraceContextJsonProvider;
 import io.obs.logging.internal.redact.Detectors;
 import io.obs.logging.internal.redact.Redactor;
 import io.obs.logging.testing.TestEvents;
@@ -15,11 +27,18 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import net.logstash.logback.composite.JsonProviders;
+import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
 import net.logstash.logback.argument.StructuredArguments;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +149,160 @@ class JsonFormatTest {
     assertThat(node.get("message").asText()).isEqualTo("half \uFFFD pair and \uFFFD");
     assertThat(node.get("logger").asText()).isEqualTo("bad\uFFFDlogger");
     assertThat(node.get("k\uFFFD").asText()).isEqualTo("v\uFFFD");
+  }
+
+  /**
+   * The line logstash-logback-encoder's composite encoder writes with the same providers, which
+   * is how obs wrote every line before it drove the providers itself.
+   */
+  private static byte[] compositeEncoderLine(LogSettings settings, PreparedEvent event) {
+    FieldNames names = settings.fieldNames();
+    JsonProviders<ILoggingEvent> providers = new JsonProviders<>();
+    providers.addProvider(new TimestampJsonProvider(names.get(LogFields.TIMESTAMP)));
+    providers.addProvider(new CoreFieldsJsonProvider(names));
+    providers.addProvider(new ResourceJsonProvider(names, settings));
+    providers.addProvider(new TraceContextJsonProvider(names));
+    providers.addProvider(new RequestIdJsonProvider(names));
+    providers.addProvider(new BaggageJsonProvider(names));
+    providers.addProvider(new MdcJsonProvider(names));
+    providers.addProvider(new StructuredFieldsJsonProvider(names));
+    providers.addProvider(new ErrorJsonProvider(names));
+    LoggingEventCompositeJsonEncoder encoder = new LoggingEventCompositeJsonEncoder();
+    encoder.setContext(TestEvents.context());
+    encoder.setProviders(providers);
+    encoder.setFindAndRegisterJacksonModules(false);
+    encoder.setLineSeparator("UNIX");
+    encoder.start();
+    try {
+      return encoder.encode(event);
+    } finally {
+      encoder.stop();
+    }
+  }
+
+  private static List<LoggingEvent> variedEvents() {
+    List<LoggingEvent> events = new ArrayList<>();
+    LoggingEvent typical =
+        event(
+            "com.shop.Orders",
+            Level.INFO,
+            "User {} placed order {}",
+            null,
+            "u-4711",
+            StructuredArguments.kv("order_id", 1234));
+    typical.setMDCPropertyMap(Map.of("tenant", "acme", "user_id", "u-1", "trace_id", TRACE_ID));
+    events.add(typical);
+    events.add(
+        event(
+            "l",
+            Level.WARN,
+            "values",
+            null,
+            StructuredArguments.kv("long", Long.MIN_VALUE),
+            StructuredArguments.kv("nan", Double.NaN),
+            StructuredArguments.kv("tiny", 1e-9),
+            StructuredArguments.kv("float", 1.1f),
+            StructuredArguments.kv("decimal", new java.math.BigDecimal("1.2300")),
+            StructuredArguments.kv("password", 99),
+            StructuredArguments.kv("nested", Map.of("token", "t", "list", List.of(1, "a@b.co"))),
+            StructuredArguments.raw("raw", "{\"n\":1.50}"),
+            StructuredArguments.kv("none", null)));
+    events.add(event("l", Level.INFO, "ctl \u0000\u001f\"\\ \u2028 caf\u00e9 \uD83D\uDE00 \uD83D", null));
+    LoggingEvent mdc = event(Level.DEBUG, "mdc");
+    mdc.setMDCPropertyMap(Map.of("k\uD800", "v\n\t", "message", "collides", "password", "x"));
+    events.add(mdc);
+    events.add(
+        event(
+            "l",
+            Level.ERROR,
+            "failed",
+            new IllegalStateException("db password=hunter2", new RuntimeException("cause"))));
+    return events;
+  }
+
+  @Test
+  void linesAreByteForByteWhatTheCompositeEncoderWrote() {
+    List<LogSettings> variants =
+        List.of(
+            settings().build(),
+            settings()
+                .setFieldNames(FieldNames.of(Map.of("message", "msg", "level", "lev\u00e9l\"")))
+                .setMaxMessageLength(64)
+                .build(),
+            LogSettings.builder().build());
+    for (LogSettings settings : variants) {
+      JsonFormat format = new JsonFormat(TestEvents.context(), settings);
+      for (LoggingEvent event : variedEvents()) {
+        for (Context context : List.of(Context.root(), span())) {
+          PreparedEvent prepared = PreparedEvent.prepare(event, context, settings);
+          assertThat(new String(format.format(prepared), StandardCharsets.UTF_8))
+              .isEqualTo(new String(compositeEncoderLine(settings, prepared), StandardCharsets.UTF_8));
+        }
+      }
+      format.stop();
+    }
+  }
+
+  @Test
+  void writeToWritesTheSameBytesAsFormat() throws Exception {
+    LogSettings settings = settings().build();
+    JsonFormat format = new JsonFormat(TestEvents.context(), settings);
+    for (LoggingEvent event : variedEvents()) {
+      PreparedEvent prepared = PreparedEvent.prepare(event, span(), settings);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      format.writeTo(prepared, out);
+      assertThat(out.toByteArray()).isEqualTo(format.format(prepared));
+    }
+    format.stop();
+  }
+
+  @Test
+  void threadsFormattingAtOnceEachGetTheirOwnLines() throws Exception {
+    LogSettings settings = settings().build();
+    JsonFormat format = new JsonFormat(TestEvents.context(), settings);
+    int threads = 4;
+    int eventsPerThread = 500;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  List<String> mismatches = new ArrayList<>();
+                  for (int i = 0; i < eventsPerThread; i++) {
+                    String message = "thread " + thread + " event " + i + " " + "x".repeat(i % 50);
+                    String line =
+                        new String(
+                            format.format(
+                                PreparedEvent.prepare(
+                                    event(Level.INFO, message), Context.root(), settings)),
+                            StandardCharsets.UTF_8);
+                    if (!Json.MAPPER.readTree(line).get("message").asText().equals(message)
+                        || !line.endsWith("}\n")) {
+                      mismatches.add(line);
+                    }
+                  }
+                  return mismatches;
+                }));
+      }
+      for (Future<List<String>> result : results) {
+        assertThat(result.get(30, TimeUnit.SECONDS)).isEmpty();
+      }
+    } finally {
+      pool.shutdownNow();
+      format.stop();
+    }
+  }
+
+  @Test
+  void aStoppedFormatRefusesToWrite() {
+    LogSettings settings = settings().build();
+    JsonFormat format = new JsonFormat(TestEvents.context(), settings);
+    format.stop();
+    PreparedEvent prepared = PreparedEvent.prepare(event(Level.INFO, "m"), Context.root(), settings);
+    assertThatThrownBy(() -> format.format(prepared)).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

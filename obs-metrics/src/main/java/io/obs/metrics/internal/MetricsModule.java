@@ -89,26 +89,6 @@ public final class MetricsModule implements ObservabilityModule {
     return MetricsKeys.ALL;
   }
 
-  /**
-   * Micrometer's and the Prometheus client's class graphs, and the platform MXBeans the JVM
-   * binders read, are most of this module's start; a throwaway registry with every binder bound
-   * loads all of them. Nothing outlives it: the registry is closed and the GC binder's listeners
-   * removed.
-   */
-  @Override
-  public void preload() throws java.io.IOException {
-    PrometheusMeterRegistry warm = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (JvmGcMetrics gc = new JvmGcMetrics()) {
-      List<MeterBinder> binders = List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(),
-          new ClassLoaderMetrics(), new ProcessorMetrics(), new FileDescriptorMetrics(),
-          new UptimeMetrics());
-      binders.forEach(binder -> binder.bindTo(warm));
-    } finally {
-      warm.close();
-    }
-    PrometheusMetricReader.builder().build().close();
-  }
-
   @Override
   public void configure(SdkSetup setup) {
     ObsConfig config = setup.config();

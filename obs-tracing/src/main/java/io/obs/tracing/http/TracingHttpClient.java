@@ -20,6 +20,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +39,18 @@ import org.jspecify.annotations.Nullable;
  * response of 400 or more, or an exception, marks the span as an error. For {@code sendAsync} the
  * span ends before the returned future completes.
  *
+ * <p>For {@code sendAsync} the JDK client (Java 17) does its work, including opening the
+ * connection, on its executor's threads ({@code send} does it on the calling thread, where the
+ * client span is current). A client built with {@link #newBuilder(Observability)} runs each
+ * executor task in the context current when it was handed over, so the connection is opened with
+ * the client span current and code that looks at the current span on that thread (cookie
+ * handlers, authenticators, obs-ebpf-bridge's {@code tcp.connect} child spans) sees it. A client
+ * passed to {@code wrap} keeps its own executor, where no span is current.
+ *
+ * <pre>{@code
+ * HttpClient client = TracingHttpClient.newBuilder(obs).connectTimeout(Duration.ofSeconds(2)).build();
+ * }</pre>
+ *
  * @since 0.1.0
  */
 // "try": a Scope is opened only to be closed; its variable is deliberately unused.
@@ -44,10 +59,40 @@ public final class TracingHttpClient extends HttpClient {
 
   private final HttpClient delegate;
   private final HttpClientCore core;
+  /** What {@link #executor()} reports: the builder's executor, not its context-wrapping one. */
+  private final Optional<Executor> executor;
 
   private TracingHttpClient(HttpClient delegate, HttpClientCore core) {
+    this(delegate, core, delegate.executor());
+  }
+
+  private TracingHttpClient(HttpClient delegate, HttpClientCore core, Optional<Executor> executor) {
     this.delegate = delegate;
     this.core = core;
+    this.executor = executor;
+  }
+
+  /**
+   * A builder of traced clients whose executor runs the client's tasks in the context current when
+   * they were submitted (see the class description); everything else is {@link
+   * HttpClient#newBuilder()}'s. {@code executor(...)} sets the executor to wrap; without one the
+   * client gets a cached pool of daemon threads, as the JDK's default.
+   *
+   * @since 0.1.0
+   */
+  public static HttpClient.Builder newBuilder(Observability obs) {
+    Objects.requireNonNull(obs, "obs");
+    return new Builder(new HttpClientCore(HttpSettings.from(obs)));
+  }
+
+  /**
+   * Like {@link #newBuilder(Observability)}, for any OpenTelemetry instance.
+   *
+   * @since 0.1.0
+   */
+  public static HttpClient.Builder newBuilder(OpenTelemetry openTelemetry) {
+    Objects.requireNonNull(openTelemetry, "openTelemetry");
+    return new Builder(new HttpClientCore(HttpSettings.defaults(openTelemetry)));
   }
 
   /** Wraps {@code client} using obs's SDK and request-id settings. */
@@ -160,11 +205,110 @@ public final class TracingHttpClient extends HttpClient {
 
   @Override
   public Optional<Executor> executor() {
-    return delegate.executor();
+    return executor;
   }
 
   @Override
   public WebSocket.Builder newWebSocketBuilder() {
     return delegate.newWebSocketBuilder();
+  }
+
+  /** {@link HttpClient#newBuilder()} with a context-propagating executor put in at build time. */
+  private static final class Builder implements HttpClient.Builder {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final HttpClient.Builder delegate = HttpClient.newBuilder();
+    private final HttpClientCore core;
+    private @Nullable Executor executor;
+
+    Builder(HttpClientCore core) {
+      this.core = core;
+    }
+
+    @Override
+    public HttpClient.Builder cookieHandler(CookieHandler cookieHandler) {
+      delegate.cookieHandler(cookieHandler);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder connectTimeout(Duration duration) {
+      delegate.connectTimeout(duration);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder sslContext(SSLContext sslContext) {
+      delegate.sslContext(sslContext);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder sslParameters(SSLParameters sslParameters) {
+      delegate.sslParameters(sslParameters);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder followRedirects(Redirect policy) {
+      delegate.followRedirects(policy);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder version(Version version) {
+      delegate.version(version);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder priority(int priority) {
+      delegate.priority(priority);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder proxy(ProxySelector proxySelector) {
+      delegate.proxy(proxySelector);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder authenticator(Authenticator authenticator) {
+      delegate.authenticator(authenticator);
+      return this;
+    }
+
+    @Override
+    public HttpClient build() {
+      Executor own = executor;
+      Executor tasks = own != null ? own : defaultExecutor();
+      HttpClient client = delegate.executor(Context.taskWrapping(tasks)).build();
+      return new TracingHttpClient(client, core, Optional.ofNullable(own));
+    }
+
+    /** What the JDK gives a client without an executor: a cached pool of daemon threads. */
+    private static ExecutorService defaultExecutor() {
+      int pool = POOLS.incrementAndGet();
+      AtomicInteger workers = new AtomicInteger();
+      return Executors.newCachedThreadPool(
+          task -> {
+            Thread t =
+                new Thread(
+                    null,
+                    task,
+                    "obs-http-client-" + pool + "-worker-" + workers.getAndIncrement(),
+                    0,
+                    false);
+            t.setDaemon(true);
+            return t;
+          });
+    }
   }
 }

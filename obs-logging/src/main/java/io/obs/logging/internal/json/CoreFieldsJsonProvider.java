@@ -13,23 +13,23 @@ import java.io.IOException;
  */
 public final class CoreFieldsJsonProvider extends ObsJsonProvider {
 
-  private final String level;
-  private final String logger;
-  private final String thread;
-  private final String message;
+  private final JsonName level;
+  private final JsonName logger;
+  private final JsonName thread;
+  private final JsonName message;
 
   public CoreFieldsJsonProvider(FieldNames names) {
-    this.level = names.get(LogFields.LEVEL);
-    this.logger = names.get(LogFields.LOGGER);
-    this.thread = names.get(LogFields.THREAD);
-    this.message = names.get(LogFields.MESSAGE);
+    this.level = new JsonName(names.get(LogFields.LEVEL));
+    this.logger = new JsonName(names.get(LogFields.LOGGER));
+    this.thread = new JsonName(names.get(LogFields.THREAD));
+    this.message = new JsonName(names.get(LogFields.MESSAGE));
   }
 
   @Override
   protected void write(JsonGenerator generator, PreparedEvent event) throws IOException {
-    generator.writeStringField(level, event.getLevel().levelStr);
-    generator.writeStringField(logger, event.getLoggerName());
-    generator.writeStringField(thread, event.getThreadName());
-    generator.writeStringField(message, event.getFormattedMessage());
+    level.writeString(generator, event.getLevel().levelStr);
+    logger.writeString(generator, event.getLoggerName());
+    thread.writeString(generator, event.getThreadName());
+    message.writeString(generator, event.getFormattedMessage());
   }
 }

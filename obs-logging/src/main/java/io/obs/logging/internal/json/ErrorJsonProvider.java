@@ -14,14 +14,14 @@ import java.io.IOException;
  */
 public final class ErrorJsonProvider extends ObsJsonProvider {
 
-  private final String type;
-  private final String message;
-  private final String stackTrace;
+  private final JsonName type;
+  private final JsonName message;
+  private final JsonName stackTrace;
 
   public ErrorJsonProvider(FieldNames names) {
-    this.type = names.get(LogFields.ERROR_TYPE);
-    this.message = names.get(LogFields.ERROR_MESSAGE);
-    this.stackTrace = names.get(LogFields.ERROR_STACK_TRACE);
+    this.type = new JsonName(names.get(LogFields.ERROR_TYPE));
+    this.message = new JsonName(names.get(LogFields.ERROR_MESSAGE));
+    this.stackTrace = new JsonName(names.get(LogFields.ERROR_STACK_TRACE));
   }
 
   @Override
@@ -30,14 +30,14 @@ public final class ErrorJsonProvider extends ObsJsonProvider {
     if (errorType == null) {
       return;
     }
-    generator.writeStringField(type, errorType);
+    type.writeString(generator, errorType);
     String errorMessage = event.errorMessage();
     if (errorMessage != null) {
-      generator.writeStringField(message, errorMessage);
+      message.writeString(generator, errorMessage);
     }
     String trace = event.stackTrace();
     if (trace != null) {
-      generator.writeStringField(stackTrace, trace);
+      stackTrace.writeString(generator, trace);
     }
   }
 }

@@ -13,17 +13,17 @@ import java.io.IOException;
  */
 public final class RequestIdJsonProvider extends ObsJsonProvider {
 
-  private final String fieldName;
+  private final JsonName fieldName;
 
   public RequestIdJsonProvider(FieldNames names) {
-    this.fieldName = names.get(LogFields.REQUEST_ID);
+    this.fieldName = new JsonName(names.get(LogFields.REQUEST_ID));
   }
 
   @Override
   protected void write(JsonGenerator generator, PreparedEvent event) throws IOException {
     String requestId = event.requestId();
     if (requestId != null) {
-      generator.writeStringField(fieldName, requestId);
+      fieldName.writeString(generator, requestId);
     }
   }
 }

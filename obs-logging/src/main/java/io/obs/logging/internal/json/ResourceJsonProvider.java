@@ -17,17 +17,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResourceJsonProvider extends ObsJsonProvider {
 
-  private final String nameField;
-  private final String versionField;
-  private final String environmentField;
+  private final JsonName nameField;
+  private final JsonName versionField;
+  private final JsonName environmentField;
   private final @Nullable String name;
   private final @Nullable String version;
   private final @Nullable String environment;
 
   public ResourceJsonProvider(FieldNames names, LogSettings settings) {
-    this.nameField = names.get(LogFields.SERVICE_NAME);
-    this.versionField = names.get(LogFields.SERVICE_VERSION);
-    this.environmentField = names.get(LogFields.DEPLOYMENT_ENVIRONMENT);
+    this.nameField = new JsonName(names.get(LogFields.SERVICE_NAME));
+    this.versionField = new JsonName(names.get(LogFields.SERVICE_VERSION));
+    this.environmentField = new JsonName(names.get(LogFields.DEPLOYMENT_ENVIRONMENT));
     this.name = settings.serviceName();
     this.version = settings.serviceVersion();
     this.environment = settings.environment();
@@ -36,13 +36,13 @@ public final class ResourceJsonProvider extends ObsJsonProvider {
   @Override
   protected void write(JsonGenerator generator, PreparedEvent event) throws IOException {
     if (name != null) {
-      generator.writeStringField(nameField, name);
+      nameField.writeString(generator, name);
     }
     if (version != null) {
-      generator.writeStringField(versionField, version);
+      versionField.writeString(generator, version);
     }
     if (environment != null) {
-      generator.writeStringField(environmentField, environment);
+      environmentField.writeString(generator, environment);
     }
   }
 }

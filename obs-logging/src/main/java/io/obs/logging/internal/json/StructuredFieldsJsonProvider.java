@@ -2,11 +2,10 @@
 package io.obs.logging.internal.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.obs.logging.internal.FieldNames;
 import io.obs.logging.internal.PreparedEvent;
+import io.obs.logging.internal.StructuredFields;
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * Internal: not for use outside obs. Writes structured arguments ({@code kv("order", 42)}),
@@ -22,52 +21,13 @@ public final class StructuredFieldsJsonProvider extends ObsJsonProvider {
     this.names = names;
   }
 
-  /**
-   * Writes a tree of plain JSON values (StructuredFields converted every POJO). Done by hand
-   * because ObjectMapper.writeTree creates a SerializerProvider per call, which is most of the
-   * cost of a small argument.
-   */
-  static void writeNode(JsonGenerator generator, JsonNode node) throws IOException {
-    if (node.isObject()) {
-      generator.writeStartObject();
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        generator.writeFieldName(e.getKey());
-        writeNode(generator, e.getValue());
-      }
-      generator.writeEndObject();
-    } else if (node.isArray()) {
-      generator.writeStartArray();
-      for (JsonNode element : node) {
-        writeNode(generator, element);
-      }
-      generator.writeEndArray();
-    } else if (node.isTextual()) {
-      generator.writeString(node.textValue());
-    } else if (node.isIntegralNumber()) {
-      if (node.canConvertToLong()) {
-        generator.writeNumber(node.longValue());
-      } else {
-        generator.writeNumber(node.bigIntegerValue());
-      }
-    } else if (node.isBigDecimal()) {
-      generator.writeNumber(node.decimalValue());
-    } else if (node.isNumber()) {
-      generator.writeNumber(node.doubleValue());
-    } else if (node.isBoolean()) {
-      generator.writeBoolean(node.booleanValue());
-    } else if (node.isNull() || node.isMissingNode()) {
-      generator.writeNull();
-    } else {
-      generator.writeString(node.asText());
-    }
-  }
-
   @Override
   protected void write(JsonGenerator generator, PreparedEvent event) throws IOException {
-    for (Map.Entry<String, JsonNode> field : event.structuredFields().properties()) {
-      String name = names.isReserved(field.getKey()) ? "arg." + field.getKey() : field.getKey();
-      generator.writeFieldName(name);
-      writeNode(generator, field.getValue());
+    StructuredFields fields = event.structuredFields();
+    for (int i = 0; i < fields.size(); i++) {
+      String name = fields.name(i);
+      generator.writeFieldName(names.isReserved(name) ? "arg." + name : name);
+      StructuredFields.write(generator, fields.value(i));
     }
   }
 }

@@ -14,14 +14,14 @@ import java.io.IOException;
  */
 public final class TraceContextJsonProvider extends ObsJsonProvider {
 
-  private final String traceId;
-  private final String spanId;
-  private final String traceFlags;
+  private final JsonName traceId;
+  private final JsonName spanId;
+  private final JsonName traceFlags;
 
   public TraceContextJsonProvider(FieldNames names) {
-    this.traceId = names.get(LogFields.TRACE_ID);
-    this.spanId = names.get(LogFields.SPAN_ID);
-    this.traceFlags = names.get(LogFields.TRACE_FLAGS);
+    this.traceId = new JsonName(names.get(LogFields.TRACE_ID));
+    this.spanId = new JsonName(names.get(LogFields.SPAN_ID));
+    this.traceFlags = new JsonName(names.get(LogFields.TRACE_FLAGS));
   }
 
   @Override
@@ -30,8 +30,8 @@ public final class TraceContextJsonProvider extends ObsJsonProvider {
     if (span == null) {
       return;
     }
-    generator.writeStringField(traceId, span.getTraceId());
-    generator.writeStringField(spanId, span.getSpanId());
-    generator.writeStringField(traceFlags, span.getTraceFlags().asHex());
+    traceId.writeString(generator, span.getTraceId());
+    spanId.writeString(generator, span.getSpanId());
+    traceFlags.writeString(generator, span.getTraceFlags().asHex());
   }
 }

@@ -12,20 +12,28 @@ import java.util.regex.Pattern;
  */
 public final class Detectors {
 
+  /** Names of the built-in detectors, in the order they run. */
+  public static final List<String> NAMES =
+      List.of("email", "phone", "card", "bearer", "jwt", "secret_pair");
+
   private Detectors() {}
 
-  /** The built-in detectors with the given names, in a fixed order. */
+  /**
+   * The built-in detectors with the given names, in a fixed order. The instances are shared by
+   * every redactor (they hold no state but their pattern), so the settings built at Logback's
+   * start, at {@code init()} and on every reconfiguration compile each pattern at most once.
+   */
   public static List<Detector> builtIn(List<String> names) {
     List<Detector> detectors = new ArrayList<>();
     for (String name : names) {
       detectors.add(
           switch (name) {
-            case "email" -> email();
-            case "phone" -> phone();
-            case "card" -> card();
-            case "bearer" -> bearer();
-            case "jwt" -> jwt();
-            case "secret_pair" -> secretPair();
+            case "email" -> BuiltIn.EMAIL;
+            case "phone" -> BuiltIn.PHONE;
+            case "card" -> BuiltIn.CARD;
+            case "bearer" -> BuiltIn.BEARER;
+            case "jwt" -> BuiltIn.JWT;
+            case "secret_pair" -> BuiltIn.SECRET_PAIR;
             default -> throw new IllegalArgumentException("unknown detector '" + name + "'");
           });
     }
@@ -38,71 +46,68 @@ public final class Detectors {
         "pattern",
         Prescan.ALWAYS,
         Pattern.compile("(" + pattern.pattern() + ")", pattern.flags()),
-        match -> true);
+        null);
   }
 
-  static Detector email() {
-    return new PatternDetector(
-        "email",
-        Prescan.AT,
-        Pattern.compile(
+  private static final class BuiltIn {
+
+    static final Detector EMAIL =
+        new PatternDetector(
+            "email",
+            Prescan.AT,
             "(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
                 + "[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
                 + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"
-                + "\\.[A-Za-z]{2,24}(?![A-Za-z0-9-])"),
-        match -> true);
-  }
+                + "\\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
+            null);
 
-  static Detector phone() {
-    return new PatternDetector(
-        "phone",
-        Prescan.PHONE,
-        Pattern.compile(
+    static final Detector PHONE =
+        new PatternDetector(
+            "phone",
+            Prescan.PHONE,
             // +CC then groups separated by space, dot or dash, optionally one in parentheses
             "(?<![\\w+])\\+[1-9]\\d{0,2}(?:[ .-]?\\(?\\d{1,4}\\)?){2,6}(?![\\w.-]|[ .-]\\d)"
                 // or the common national form (555) 123-4567 / 555-123-4567 / 555.123.4567
                 + "|(?<![\\w.+-])(?:\\(\\d{3}\\) ?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}"
-                + "(?![\\w.-]|[ .-]\\d)"),
-        match -> {
-          int digits = countDigits(match, Integer.MAX_VALUE);
-          return digits >= 10 && digits <= 15;
-        });
-  }
+                + "(?![\\w.-]|[ .-]\\d)",
+            Detectors::isPlausiblePhone);
 
-  static Detector card() {
-    return new PatternDetector(
-        "card",
-        Prescan.CARD,
-        Pattern.compile("(?<![\\d.-]|\\d[ -])\\d(?:[ -]?\\d){12,18}(?![\\d.]|[ -]\\d)"),
-        Detectors::isPlausibleCard);
-  }
+    static final Detector CARD =
+        new PatternDetector(
+            "card",
+            Prescan.CARD,
+            "(?<![\\d.-]|\\d[ -])\\d(?:[ -]?\\d){12,18}(?![\\d.]|[ -]\\d)",
+            Detectors::isPlausibleCard);
 
-  static Detector bearer() {
-    return new PatternDetector(
-        "bearer",
-        Prescan.BEARER,
-        Pattern.compile("(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9\\-._~+/]{12,}=*)"),
-        match -> true);
-  }
+    static final Detector BEARER =
+        new PatternDetector(
+            "bearer",
+            Prescan.BEARER,
+            "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9\\-._~+/]{12,}=*)",
+            null);
 
-  static Detector jwt() {
-    return new PatternDetector(
-        "jwt",
-        Prescan.JWT,
-        Pattern.compile(
-            "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*"),
-        match -> true);
-  }
+    static final Detector JWT =
+        new PatternDetector(
+            "jwt",
+            Prescan.JWT,
+            "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*",
+            null);
 
-  static Detector secretPair() {
-    return new PatternDetector(
-        "secret_pair",
-        Prescan.SECRET_PAIR,
-        Pattern.compile(
+    static final Detector SECRET_PAIR =
+        new PatternDetector(
+            "secret_pair",
+            Prescan.SECRET_PAIR,
             "(?i)(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|refresh[_-]?token"
                 + "|auth[_-]?token|token|private[_-]?key|credentials?)[\"']?\\s*[=:]\\s*"
-                + "(?:\"([^\"]*)\"|'([^']*)'|([^\\s,;&)}\\]\"']+))"),
-        match -> true);
+                + "(?:\"([^\"]*)\"|'([^']*)'|([^\\s,;&)}\\]\"']+))",
+            null);
+
+    private BuiltIn() {}
+  }
+
+  static boolean isPlausiblePhone(String match) {
+    int digits = countDigits(match, Integer.MAX_VALUE);
+    return digits >= 10 && digits <= 15;
   }
 
   static boolean isPlausibleCard(String match) {

@@ -19,15 +19,30 @@ final class PatternDetector implements Detector {
 
   private final String name;
   private final int requires;
-  private final Pattern pattern;
-  private final Predicate<String> accept;
+  private final String regex;
+  private final int flags;
+  /** Checks each match; null when every match is a finding. */
+  private final @Nullable Predicate<String> accept;
+  /** Compiled on first use: most texts never reach a detector (see {@link Prescan}). */
+  private volatile @Nullable Pattern pattern;
 
-  PatternDetector(
-      String name, int requires, Pattern pattern, Predicate<String> accept) {
+  /** A detector whose pattern is compiled when a text first needs it. */
+  PatternDetector(String name, int requires, String regex, @Nullable Predicate<String> accept) {
     this.name = name;
     this.requires = requires;
-    this.pattern = pattern;
+    this.regex = regex;
+    this.flags = 0;
     this.accept = accept;
+  }
+
+  /** A detector with a pattern already compiled (and so already validated). */
+  PatternDetector(String name, int requires, Pattern pattern, @Nullable Predicate<String> accept) {
+    this.name = name;
+    this.requires = requires;
+    this.regex = pattern.pattern();
+    this.flags = pattern.flags();
+    this.accept = accept;
+    this.pattern = pattern;
   }
 
   @Override
@@ -40,10 +55,20 @@ final class PatternDetector implements Detector {
     return requires;
   }
 
+  private Pattern pattern() {
+    Pattern p = pattern;
+    if (p == null) {
+      // Two threads may both compile it; either result is the same immutable pattern.
+      p = Pattern.compile(regex, flags);
+      pattern = p;
+    }
+    return p;
+  }
+
   @Override
   public @Nullable List<Finding> find(String text, @Nullable List<Finding> out) {
     List<Finding> findings = out;
-    Matcher matcher = pattern.matcher(text);
+    Matcher matcher = pattern().matcher(text);
     while (matcher.find()) {
       int group = 0;
       for (int g = 1; g <= matcher.groupCount(); g++) {
@@ -54,7 +79,7 @@ final class PatternDetector implements Detector {
       }
       int start = matcher.start(group);
       int end = matcher.end(group);
-      if (end > start && accept.test(text.substring(start, end))) {
+      if (end > start && (accept == null || accept.test(text.substring(start, end)))) {
         if (findings == null) {
           findings = new ArrayList<>(2);
         }

@@ -31,15 +31,31 @@ public final class Redactor {
     HASH
   }
 
+  /** Field names whose values are hidden by default ({@code logs.redaction.denylist}). */
+  public static final List<String> DEFAULT_DENYLIST =
+      List.of(
+          "password",
+          "passwd",
+          "pwd",
+          "secret",
+          "token",
+          "authorization",
+          "cookie",
+          "api_key",
+          "apikey",
+          "private_key",
+          "credentials");
+
   private static final Redactor DISABLED =
-      new Redactor(false, List.of(), List.of(), Mode.MASK, "****", new byte[1]);
+      new Redactor(false, List.of(), List.of(), Mode.MASK, "****", null);
 
   private final boolean enabled;
   private final List<Detector> detectors;
   private final List<String> denylist;
   private final Mode mode;
   private final String mask;
-  private final ThreadLocal<Mac> macs;
+  /** One MAC per thread, in hash mode only. */
+  private final @Nullable ThreadLocal<Mac> macs;
   private final ConcurrentHashMap<String, Boolean> deniedNames = new ConcurrentHashMap<>();
   private final boolean needsPrescan;
   private final boolean hasAlwaysDetectors;
@@ -52,26 +68,52 @@ public final class Redactor {
       List<String> denylist,
       Mode mode,
       String mask,
-      byte[] hashKey) {
+      byte @Nullable [] hashKey) {
+    // Plain loops rather than streams, and the MAC only in hash mode: the default redactor is
+    // built while Logback starts, where the classes of both are start-up time.
     this.enabled = enabled;
     this.detectors = List.copyOf(detectors);
-    this.denylist = denylist.stream().map(Redactor::normalize).filter(s -> !s.isEmpty()).toList();
+    List<String> normalized = new ArrayList<>(denylist.size());
+    for (String name : denylist) {
+      String entry = normalize(name);
+      if (!entry.isEmpty()) {
+        normalized.add(entry);
+      }
+    }
+    this.denylist = List.copyOf(normalized);
     this.mode = mode;
     this.mask = mask;
-    this.needsPrescan = detectors.stream().anyMatch(d -> d.requires() != Prescan.ALWAYS);
-    this.hasAlwaysDetectors = detectors.stream().anyMatch(d -> d.requires() == Prescan.ALWAYS);
-    byte[] key = hashKey.clone();
-    this.macs =
-        ThreadLocal.withInitial(
-            () -> {
-              try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
-                return mac;
-              } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is unavailable", e);
-              }
-            });
+    boolean prescanned = false;
+    boolean always = false;
+    for (Detector detector : detectors) {
+      if (detector.requires() == Prescan.ALWAYS) {
+        always = true;
+      } else {
+        prescanned = true;
+      }
+    }
+    this.needsPrescan = prescanned;
+    this.hasAlwaysDetectors = always;
+    this.macs = mode == Mode.HASH && hashKey != null ? new MacPerThread(hashKey.clone()) : null;
+  }
+
+  private static final class MacPerThread extends ThreadLocal<Mac> {
+    private final byte[] key;
+
+    MacPerThread(byte[] key) {
+      this.key = key;
+    }
+
+    @Override
+    protected Mac initialValue() {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is unavailable", e);
+      }
+    }
   }
 
   /** A redactor that changes nothing. */
@@ -175,10 +217,11 @@ public final class Redactor {
 
   /** The replacement for one secret value: the mask, or its keyed hash. */
   public String replace(String secret) {
-    if (mode == Mode.MASK) {
+    ThreadLocal<Mac> perThread = macs;
+    if (mode == Mode.MASK || perThread == null) {
       return mask;
     }
-    byte[] digest = macs.get().doFinal(secret.getBytes(StandardCharsets.UTF_8));
+    byte[] digest = perThread.get().doFinal(secret.getBytes(StandardCharsets.UTF_8));
     StringBuilder hex = new StringBuilder("[hash:");
     for (int i = 0; i < 6; i++) {
       hex.append(Character.forDigit((digest[i] >> 4) & 0xf, 16));
@@ -229,12 +272,16 @@ public final class Redactor {
     }
 
     public Builder addDetectors(List<Detector> list) {
-      list.forEach(this::addDetector);
+      for (Detector detector : list) {
+        addDetector(detector);
+      }
       return this;
     }
 
     public Builder addDenied(List<String> names) {
-      names.forEach(n -> denylist.add(Objects.requireNonNull(n, "name")));
+      for (String name : names) {
+        denylist.add(Objects.requireNonNull(name, "name"));
+      }
       return this;
     }
 
@@ -260,7 +307,9 @@ public final class Redactor {
 
     public Redactor build() {
       byte[] key = hashKey;
-      if (key == null) {
+      if (key == null && mode == Mode.HASH) {
+        // Drawn only when it is used: seeding SecureRandom is noticeable at start-up, and the
+        // default mask mode never needs a key.
         key = new byte[32];
         new SecureRandom().nextBytes(key);
       }
