@@ -39,33 +39,58 @@ struct {
 #define obs_barrier() asm volatile("" ::: "memory")
 
 /*
+ * Opens a seqlock read of the record of thread `tid`: the record, with the sequence and flags
+ * seen, or NULL when the slot is missing or being written. Copy the ids that flags select, then
+ * close the read with obs_ctx_end.
+ */
+static __always_inline struct obs_thread_ctx *obs_ctx_begin(__u32 tid, __u32 *seq, __u32 *flags)
+{
+	__u32 slot = tid & (OBS_THREAD_SLOTS - 1);
+	struct obs_thread_ctx *c = bpf_map_lookup_elem(&obs_thread_ctx, &slot);
+
+	if (!c)
+		return NULL;
+	*seq = *(volatile __u32 *)&c->seq;
+	if (*seq & 1)
+		return NULL;
+	obs_barrier();
+	*flags = *(volatile __u32 *)&c->flags;
+	return c;
+}
+
+/*
+ * Closes the read opened by obs_ctx_begin: OBS_F_TRACE_CTX when what was copied in between
+ * belongs to a whole, valid record of `tid` in this generation, else 0.
+ */
+static __always_inline __u32 obs_ctx_end(struct obs_thread_ctx *c, __u32 tid, __u32 seq,
+					 __u32 flags)
+{
+	__u32 owner = *(volatile __u32 *)&c->tid;
+	__u32 gen = *(volatile __u32 *)&c->generation;
+
+	obs_barrier();
+	if (seq != *(volatile __u32 *)&c->seq || owner != tid || !(flags & OBS_CTX_VALID) ||
+	    gen != ctx_generation)
+		return 0;
+	return OBS_F_TRACE_CTX;
+}
+
+/*
  * Copies the hex ids published for thread `tid` (trace id then span id, OBS_CTX_HEX bytes) into
  * hex. Returns OBS_F_TRACE_CTX when a whole, valid record of that thread was read, else 0.
  */
 static __always_inline __u32 obs_ctx_read(__u32 tid, char *hex)
 {
-	__u32 slot = tid & (OBS_THREAD_SLOTS - 1);
-	struct obs_thread_ctx *c = bpf_map_lookup_elem(&obs_thread_ctx, &slot);
-	__u32 seq1, seq2, owner, flags, gen;
+	__u32 seq, flags;
+	struct obs_thread_ctx *c = obs_ctx_begin(tid, &seq, &flags);
 
 	if (!c)
 		return 0;
-	seq1 = *(volatile __u32 *)&c->seq;
-	if (seq1 & 1)
-		return 0;
-	obs_barrier();
-	owner = *(volatile __u32 *)&c->tid;
-	flags = *(volatile __u32 *)&c->flags;
-	gen = *(volatile __u32 *)&c->generation;
 	if (flags & OBS_CTX_ALT)
 		__builtin_memcpy(hex, c->trace_id_alt, OBS_CTX_HEX);
 	else
 		__builtin_memcpy(hex, c->trace_id, OBS_CTX_HEX);
-	obs_barrier();
-	seq2 = *(volatile __u32 *)&c->seq;
-	if (seq1 != seq2 || owner != tid || !(flags & OBS_CTX_VALID) || gen != ctx_generation)
-		return 0;
-	return OBS_F_TRACE_CTX;
+	return obs_ctx_end(c, tid, seq, flags);
 }
 
 static __always_inline __u8 obs_nibble(char c)
@@ -94,25 +119,13 @@ static __always_inline void obs_ctx_ids(const char *hex, __u8 *trace_id, __u8 *s
  */
 static __always_inline __u32 obs_ctx_read_ids(__u32 tid, __u8 *trace_id, __u8 *span_id)
 {
-	__u32 slot = tid & (OBS_THREAD_SLOTS - 1);
-	struct obs_thread_ctx *c = bpf_map_lookup_elem(&obs_thread_ctx, &slot);
-	__u32 seq1, seq2, owner, flags, gen;
+	__u32 seq, flags;
+	struct obs_thread_ctx *c = obs_ctx_begin(tid, &seq, &flags);
 
 	if (!c)
 		return 0;
-	seq1 = *(volatile __u32 *)&c->seq;
-	if (seq1 & 1)
-		return 0;
-	obs_barrier();
-	owner = *(volatile __u32 *)&c->tid;
-	flags = *(volatile __u32 *)&c->flags;
-	gen = *(volatile __u32 *)&c->generation;
 	obs_ctx_ids(flags & OBS_CTX_ALT ? c->trace_id_alt : c->trace_id, trace_id, span_id);
-	obs_barrier();
-	seq2 = *(volatile __u32 *)&c->seq;
-	if (seq1 != seq2 || owner != tid || !(flags & OBS_CTX_VALID) || gen != ctx_generation)
-		return 0;
-	return OBS_F_TRACE_CTX;
+	return obs_ctx_end(c, tid, seq, flags);
 }
 
 #endif /* OBS_CTX_H */
