@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,20 +122,43 @@ public final class Observability implements AutoCloseable {
     return runtime.resource();
   }
 
-  /** The endpoint server's bound port, or empty when the server is off. */
+  /**
+   * The endpoint server's bound port, or empty when the server is off or could not bind. Waits
+   * for start-up (see {@link #awaitStarted}).
+   */
   public Optional<Integer> serverPort() {
     return runtime.serverPort();
   }
 
-  /** A component published by a module, e.g. obs-metrics' {@code MeterRegistry}. */
+  /**
+   * A component published by a module, e.g. obs-metrics' {@code MeterRegistry}. Waits for
+   * start-up when the component is not published yet (see {@link #awaitStarted}).
+   */
   public <T> Optional<T> component(Class<T> type) {
     Objects.requireNonNull(type, "type");
     return runtime.component(type);
   }
 
-  /** Names of the modules that started, in start order. */
+  /** Names of the modules that started, in start order. Waits for start-up. */
   public List<String> modules() {
     return runtime.startedModules();
+  }
+
+  /**
+   * Waits until start-up has finished or the timeout passed, and returns whether it has.
+   *
+   * <p>{@code init()} returns as soon as the SDK is built: tracers, meters and the OpenTelemetry
+   * API work from then on. The endpoint server and the modules' own start (Micrometer's registry
+   * and JVM metrics, the logging back end, the BPF programs) finish on a background thread, and
+   * {@code /readyz} answers 503 until they have. {@link #serverPort()}, {@link #component} and
+   * {@link #modules()} wait for it by themselves; call this where code needs everything running
+   * before it goes on. With {@code fail_fast: true} start-up happens inside {@code init()}.
+   *
+   * @since 0.1.0
+   */
+  public boolean awaitStarted(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    return runtime.awaitStarted(timeout);
   }
 
   /** Whether telemetry is switched off ({@code enabled: false} or {@code OTEL_SDK_DISABLED}). */

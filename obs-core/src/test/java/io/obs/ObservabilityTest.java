@@ -292,7 +292,7 @@ class ObservabilityTest {
       }
 
       @Override
-      public void start(ModuleContext context) {
+      public void configure(SdkSetup setup) {
         throw new io.obs.spi.ModuleRequirementException("the kernel says no");
       }
     };

@@ -20,17 +20,37 @@ class ShutdownHookIT {
 
   static final int SPANS = 300;
 
-  /** The child process: init from variables only, make spans, exit without closing anything. */
-  public static void main(String[] args) {
+  /**
+   * The child process: init from variables only, make spans, then exit without closing anything:
+   * through {@code System.exit}, or (argument {@code return}) by returning from main with the
+   * endpoint server running, which must not keep the JVM alive.
+   */
+  public static void main(String[] args) throws InterruptedException {
     Observability obs = Observability.init();
     for (int i = 0; i < SPANS; i++) {
       obs.tracer("hook").spanBuilder("span-" + i).startSpan().end();
+    }
+    if (args.length > 0 && args[0].equals("return")) {
+      if (!obs.awaitStarted(java.time.Duration.ofSeconds(30)) || obs.serverPort().isEmpty()) {
+        throw new IllegalStateException("the endpoint server did not start");
+      }
+      return;
     }
     System.exit(0);
   }
 
   @Test
   void theShutdownHookFlushesEverythingBeforeTheJvmExits() throws Exception {
+    assertThat(runChild("exit", false)).hasSize(SPANS);
+  }
+
+  @Test
+  void returningFromMainEndsTheJvmAndTheHookStillFlushes() throws Exception {
+    assertThat(runChild("return", true)).hasSize(SPANS);
+  }
+
+  /** Runs the child against a loopback OTLP receiver; returns the span names it received. */
+  private static List<String> runChild(String mode, boolean server) throws Exception {
     List<String> names = new CopyOnWriteArrayList<>();
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     receiver.createContext("/v1/traces", exchange -> {
@@ -47,22 +67,30 @@ class ShutdownHookIT {
     try {
       ProcessBuilder builder = new ProcessBuilder(
           ProcessHandle.current().info().command().orElse("java"),
-          "-cp", System.getProperty("java.class.path"), ShutdownHookIT.class.getName());
+          "-cp", System.getProperty("java.class.path"), ShutdownHookIT.class.getName(), mode);
       builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT",
           "http://127.0.0.1:" + receiver.getAddress().getPort());
       builder.environment().put("OTEL_SERVICE_NAME", "hook-test");
       // An hour: without the hook nothing would be exported before exit.
       builder.environment().put("OTEL_BSP_SCHEDULE_DELAY", "3600000");
-      builder.environment().put("OBS_SERVER_ENABLED", "false");
-      builder.redirectErrorStream(true);
+      builder.environment().put("OBS_SERVER_ENABLED", Boolean.toString(server));
+      builder.environment().put("OBS_SERVER_PORT", "0");
+      builder.environment().put("OBS_SERVER_HOST", "127.0.0.1");
+      // To a file, not a pipe: a child that never exits must fail the test, not hang it.
+      java.nio.file.Path log = java.nio.file.Files.createTempFile("obs-hook-child", ".log");
+      builder.redirectErrorStream(true).redirectOutput(log.toFile());
       Process child = builder.start();
-      String output = new String(child.getInputStream().readAllBytes());
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+      boolean exited = child.waitFor(60, TimeUnit.SECONDS);
+      if (!exited) {
+        child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      String output = java.nio.file.Files.readString(log);
+      java.nio.file.Files.deleteIfExists(log);
+      assertThat(exited).as("the child JVM exited by itself; output:%n%s", output).isTrue();
       assertThat(child.exitValue()).as(output).isZero();
     } finally {
       receiver.stop(0);
     }
-
-    assertThat(names).hasSize(SPANS);
+    return names;
   }
 }

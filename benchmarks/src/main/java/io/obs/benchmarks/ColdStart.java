@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.io.File;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -43,9 +44,11 @@ import java.util.concurrent.TimeUnit;
  *       so the time and heap are obs's own on top of Logback.
  * </ul>
  *
- * <p>Each child prints one line: {@code COLDSTART <variant> <micros> <retained heap bytes>}.
- * Retained heap is used heap right after repeated full GCs with the variant running, minus the
- * same just before the timed part.
+ * <p>Each child prints one line: {@code COLDSTART <variant> <init micros> <started micros>
+ * <retained heap bytes>}. {@code init} is the time until {@code init()} returns, which is what the
+ * application waits for; {@code started} the time until obs's background start-up has finished as
+ * well (server bound, every module started). Retained heap is used heap right after repeated full
+ * GCs once started, minus the same just before the timed part.
  *
  * <p>A variant suffixed {@code @before} (say {@code all@before}) runs in a child whose classpath is
  * the system property {@code coldstart.before.cp}, to compare two builds of obs in one run.
@@ -82,8 +85,13 @@ public final class ColdStart {
       running = obs();
     }
     long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+    if (running instanceof Observability obs && !obs.awaitStarted(Duration.ofSeconds(30))) {
+      throw new IllegalStateException("obs did not finish starting within 30 s");
+    }
+    long startedMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
     long after = settledHeap();
-    System.out.println("COLDSTART " + variant + " " + micros + " " + (after - before));
+    System.out.println("COLDSTART " + variant + " " + micros + " " + startedMicros + " "
+        + (after - before));
     if (System.getenv("COLDSTART_HOLD") != null) {
       // Keeps the JVM alive for jcmd GC.class_histogram.
       Thread.sleep(Long.parseLong(System.getenv("COLDSTART_HOLD")) * 1000);
@@ -136,9 +144,11 @@ public final class ColdStart {
       }
     }
     Map<String, List<Long>> micros = new LinkedHashMap<>();
+    Map<String, List<Long>> startedMicros = new LinkedHashMap<>();
     Map<String, List<Long>> bytes = new LinkedHashMap<>();
     for (String variant : variants) {
       micros.put(variant, new ArrayList<>());
+      startedMicros.put(variant, new ArrayList<>());
       bytes.put(variant, new ArrayList<>());
     }
     for (int i = 0; i < runs; i++) {
@@ -147,22 +157,25 @@ public final class ColdStart {
         String variant = variants.get((v + i) % variants.size());
         long[] result = child(variant);
         micros.get(variant).add(result[0]);
-        bytes.get(variant).add(result[1]);
+        startedMicros.get(variant).add(result[1]);
+        bytes.get(variant).add(result[2]);
       }
     }
     long sdkMicros = micros.containsKey("sdk") ? median(micros.get("sdk")) : 0;
     long sdkBytes = bytes.containsKey("sdk") ? median(bytes.get("sdk")) : 0;
     System.out.printf("cold start over %d fresh JVMs per variant (medians; min-max in brackets)%n",
         runs);
-    System.out.printf("  %-19s %9s %17s %10s %9s %9s%n", "variant", "init ms", "[min-max]",
-        "x sdk", "heap MB", "+sdk MB");
+    System.out.printf("  %-19s %9s %17s %8s %12s %9s %9s%n", "variant", "init ms", "[min-max]",
+        "x sdk", "started ms", "heap MB", "+sdk MB");
     for (String variant : variants) {
       long m = median(micros.get(variant));
       long b = median(bytes.get(variant));
-      System.out.printf("  %-19s %9.1f [%6.1f-%7.1f] %10s %9.2f %9s%n", variant, m / 1000.0,
+      System.out.printf("  %-19s %9.1f [%6.1f-%7.1f] %8s %12.1f %9.2f %9s%n", variant,
+          m / 1000.0,
           Collections.min(micros.get(variant)) / 1000.0,
           Collections.max(micros.get(variant)) / 1000.0,
           sdkMicros > 0 ? String.format("%.2f", (double) m / sdkMicros) : "-",
+          median(startedMicros.get(variant)) / 1000.0,
           b / 1e6,
           sdkMicros > 0 ? String.format("%+.2f", (b - sdkBytes) / 1e6) : "-");
     }
@@ -172,7 +185,7 @@ public final class ColdStart {
     return variant.endsWith("@before") ? variant.substring(0, variant.length() - 7) : variant;
   }
 
-  /** Runs one fresh JVM for the variant; returns {micros, retained bytes}. */
+  /** Runs one fresh JVM for the variant; returns {init micros, started micros, retained bytes}. */
   private static long[] child(String variantName) throws Exception {
     String variant = mode(variantName);
     String classpath = variantName.equals(variant)
@@ -214,7 +227,12 @@ public final class ColdStart {
       throw new IllegalStateException("child JVM for " + variant + " failed");
     }
     String[] parts = line.trim().split(" ");
-    return new long[] {Long.parseLong(parts[2]), Long.parseLong(parts[3])};
+    if (parts.length == 4) { // a build from before the started figure: nothing ran afterwards
+      return new long[] {
+          Long.parseLong(parts[2]), Long.parseLong(parts[2]), Long.parseLong(parts[3])};
+    }
+    return new long[] {
+        Long.parseLong(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4])};
   }
 
   private static long median(List<Long> values) {

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,12 +52,11 @@ public final class ConfigKey<T> {
     }
   }
 
-  private static final Pattern PATH = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
 
   private final String path;
   private final Kind kind;
   private final @Nullable T defaultValue;
-  private final String defaultDescription;
+  private final @Nullable String defaultDescription; // null: described from the default
   private final String description;
   private final List<Alias> aliases;
   private final List<String> allowedValues;
@@ -69,10 +67,8 @@ public final class ConfigKey<T> {
     this.path = builder.path;
     this.kind = builder.kind;
     this.defaultValue = builder.defaultValue;
-    this.defaultDescription =
-        builder.defaultDescription != null
-            ? builder.defaultDescription
-            : describeDefault(builder.defaultValue);
+    // Only documentation and error messages read it; every key is built in each cold start.
+    this.defaultDescription = builder.defaultDescription;
     this.description = builder.description;
     this.aliases = List.copyOf(builder.aliases);
     this.allowedValues = List.copyOf(builder.allowedValues);
@@ -143,7 +139,7 @@ public final class ConfigKey<T> {
 
   /** The default as the documentation states it. */
   public String defaultDescription() {
-    return defaultDescription;
+    return defaultDescription != null ? defaultDescription : describeDefault(defaultValue);
   }
 
   public String description() {
@@ -232,6 +228,32 @@ public final class ConfigKey<T> {
     }
   }
 
+  /**
+   * {@code [a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*}, checked by hand: every key of every module is
+   * declared during a cold start.
+   */
+  static boolean isPath(String path) {
+    boolean segmentStart = true;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '.') {
+        if (segmentStart) {
+          return false;
+        }
+        segmentStart = true;
+      } else if (c >= 'a' && c <= 'z') {
+        segmentStart = false;
+      } else if ((c >= '0' && c <= '9') || c == '_') {
+        if (segmentStart) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return !segmentStart;
+  }
+
   /** Builds a {@link ConfigKey}; setters validate their argument and return {@code this}. */
   public static final class Builder<T> {
     private final String path;
@@ -246,7 +268,7 @@ public final class ConfigKey<T> {
 
     private Builder(String path, Kind kind) {
       Objects.requireNonNull(path, "path");
-      if (!PATH.matcher(path).matches()) {
+      if (!isPath(path)) {
         throw new IllegalArgumentException(
             "config key path must be dotted lower_snake_case segments, got '" + path + "'");
       }

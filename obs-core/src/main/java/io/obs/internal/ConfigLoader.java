@@ -56,11 +56,14 @@ public final class ConfigLoader {
   /** Environment variable naming the configuration file. */
   public static final String CONFIG_ENV = "OBS_CONFIG";
 
-  private static final System.Logger LOG = System.getLogger("io.obs");
-  private static final Pattern SUBSTITUTION =
-      Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-  private static final Pattern DURATION =
-      Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)?");
+  /** Looked up on first use: finding the logging back end is costly in a cold start. */
+  private static System.Logger log() {
+    return LogHolder.LOG;
+  }
+
+  private static final class LogHolder {
+    static final System.Logger LOG = System.getLogger("io.obs");
+  }
 
   private final RuntimeRequest request;
   private final Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
@@ -331,7 +334,10 @@ public final class ConfigLoader {
   }
 
   private String substitute(String raw, String at, ConfigKey<?> key) {
-    Matcher matcher = SUBSTITUTION.matcher(raw);
+    if (!raw.contains("${")) {
+      return raw;
+    }
+    Matcher matcher = Patterns.SUBSTITUTION.matcher(raw);
     StringBuilder out = new StringBuilder();
     while (matcher.find()) {
       String value = request.environment().get(matcher.group(1));
@@ -516,7 +522,7 @@ public final class ConfigLoader {
   }
 
   static Duration parseDuration(String text) {
-    Matcher matcher = DURATION.matcher(text);
+    Matcher matcher = Patterns.DURATION.matcher(text);
     if (!matcher.matches()) {
       throw new IllegalArgumentException(
           "expected " + ConfigKey.Kind.DURATION.expectation() + ", got '" + text + "'");
@@ -662,14 +668,14 @@ public final class ConfigLoader {
     for (String name : request.environment().keySet()) {
       if (name.startsWith("OBS_") && !knownEnv.contains(name)) {
         String path = name.substring(4).toLowerCase(Locale.ROOT).replace('_', '.');
-        LOG.log(System.Logger.Level.WARNING,
+        log().log(System.Logger.Level.WARNING,
             "obs: environment variable " + name + " matches no configuration key"
                 + suggestionForEnv(path));
       }
     }
     for (String name : request.systemProperties().keySet()) {
       if (name.startsWith("obs.") && !knownProperties.contains(name)) {
-        LOG.log(System.Logger.Level.WARNING,
+        log().log(System.Logger.Level.WARNING,
             "obs: system property " + name + " matches no configuration key"
                 + suggestion(name.substring(4), keys.keySet()));
       }
@@ -725,7 +731,13 @@ public final class ConfigLoader {
 
   // ---------------------------------------------------------------- helpers
 
-  private static final Pattern LINE_COLUMN = Pattern.compile(":(\\d+):(\\d+)$");
+  /** Compiled on first use: most start-ups substitute nothing, parse no duration, report nothing. */
+  private static final class Patterns {
+    static final Pattern SUBSTITUTION =
+        Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    static final Pattern DURATION = Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)?");
+    static final Pattern LINE_COLUMN = Pattern.compile(":(\\d+):(\\d+)$");
+  }
 
   /** Problems in the file by line and column, then the rest (variables, properties) as found. */
   private static List<ConfigProblem> inFileOrder(List<ConfigProblem> problems) {
@@ -735,7 +747,7 @@ public final class ConfigLoader {
   }
 
   private static long position(ConfigProblem problem) {
-    Matcher matcher = LINE_COLUMN.matcher(problem.location());
+    Matcher matcher = Patterns.LINE_COLUMN.matcher(problem.location());
     if (!matcher.find()) {
       return Long.MAX_VALUE;
     }

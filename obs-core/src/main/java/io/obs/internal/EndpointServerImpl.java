@@ -76,8 +76,40 @@ public final class EndpointServerImpl implements EndpointServer {
     endpoints.register(healthPath, exchange -> respondJson(exchange, 200,
         "{\"status\":\"UP\",\"service\":" + json(serviceName) + "}"));
     endpoints.register(readyPath, endpoints::ready);
-    server.start();
+    startAsDaemon(server);
     return endpoints;
+  }
+
+  /**
+   * HttpServer's dispatcher thread takes the daemon flag of the thread that starts it. Started
+   * from {@code main} it would keep the JVM alive after {@code main} returns, so an application
+   * that never calls {@code close()} would never exit; the endpoint server must not decide how
+   * long the application lives.
+   */
+  private static void startAsDaemon(HttpServer server) {
+    if (Thread.currentThread().isDaemon()) {
+      server.start();
+      return;
+    }
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread starter = new Thread(() -> {
+      try {
+        server.start();
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      }
+    }, "obs-endpoint-start");
+    starter.setDaemon(true);
+    starter.start();
+    try {
+      starter.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the endpoint server", e);
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
   }
 
   @Override

@@ -17,15 +17,17 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -36,14 +38,23 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ObservabilityRuntime {
 
-  private static final System.Logger LOG = System.getLogger("io.obs");
+  /** How long the accessors that report the started state wait for a start still running. */
+  private static final long START_WAIT_SECONDS = 30;
 
   private final ObsConfig config;
   private final Resource resource;
   private final OpenTelemetry openTelemetry;
   private final @Nullable OpenTelemetrySdk sdk;
-  private final @Nullable EndpointServerImpl server;
+  private final List<ObservabilityModule> configured;
+  private final String summary;
+  private final long createdNanos;
+  private final long initNanos;
+  private volatile long startedNanos;
+  private volatile @Nullable EndpointServerImpl server; // written under started
   private final List<ObservabilityModule> started = new ArrayList<>();
+  private String starting = "none"; // guarded by started
+  private final CountDownLatch startDone = new CountDownLatch(1);
+  private volatile @Nullable Thread startThread;
   private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
   private final List<Runnable> closeCallbacks = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -51,12 +62,31 @@ public final class ObservabilityRuntime {
   private @Nullable Thread shutdownHook;
 
   private ObservabilityRuntime(ObsConfig config, Resource resource, OpenTelemetry openTelemetry,
-      @Nullable OpenTelemetrySdk sdk, @Nullable EndpointServerImpl server) {
+      @Nullable OpenTelemetrySdk sdk, List<ObservabilityModule> configured, String summary,
+      long createdNanos) {
     this.config = config;
     this.resource = resource;
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
-    this.server = server;
+    this.configured = List.copyOf(configured);
+    this.summary = summary;
+    this.createdNanos = createdNanos;
+    this.initNanos = System.nanoTime();
+    if (sdk == null) {
+      startDone.countDown(); // nothing to start
+    }
+  }
+
+  /**
+   * obs-core's own log lines go through {@link System.Logger}; it is looked up on first use
+   * because finding the logger back end (JUL or SLF4J) is a good part of a cold start.
+   */
+  private static System.Logger log() {
+    return LogHolder.LOG;
+  }
+
+  private static final class LogHolder {
+    static final System.Logger LOG = System.getLogger("io.obs");
   }
 
   /** Resolves the configuration a request would run with, without starting anything. */
@@ -78,28 +108,46 @@ public final class ObservabilityRuntime {
   }
 
   /**
-   * Validates the configuration and starts everything, or starts nothing and throws.
+   * Validates the configuration, builds the SDK and starts the modules, or starts nothing and
+   * throws.
+   *
+   * <p>What the caller needs at once happens before this returns: the configuration is checked,
+   * every module has contributed to the SDK, the SDK is built and registered as {@code
+   * GlobalOpenTelemetry}, so tracers and meters work. The rest (binding the endpoint server and
+   * each module's {@code start}) runs on one daemon thread, {@code obs-start} (see {@link
+   * StartThread}, which detects the resource meanwhile), because it is most
+   * of the start-up cost (Micrometer's registry and JVM binders, the logging back end, the BPF
+   * programs) and none of it has to hold up {@code main}. Whatever reports the started state
+   * ({@link #serverPort()}, {@link #component}, {@link #startedModules()}) waits for it; {@code
+   * /readyz} is 503 until it is done. With {@code fail_fast: true}, or a module that {@link
+   * ObservabilityModule#requiresStartInInit requires it}, it runs here instead, so a failure still
+   * fails {@code init()}.
    *
    * @throws io.obs.config.ObsConfigException when the configuration is invalid
    */
   public static ObservabilityRuntime start(RuntimeRequest request) {
     long startNanos = System.nanoTime();
+    ResourceFactory resources = ResourceFactory.forThisProcess();
+    StartThread startThread = StartThread.begin(resources, request);
+    try {
+      return start(request, startNanos, resources, startThread);
+    } finally {
+      startThread.handOver(null); // no effect once start-up was handed over
+    }
+  }
+
+  private static ObservabilityRuntime start(RuntimeRequest request, long startNanos,
+      ResourceFactory resources, StartThread startThread) {
     List<ObservabilityModule> modules = modules(request);
     ObsConfig config = load(request, modules);
     if (!config.get(CoreKeys.ENABLED)) {
-      LOG.log(System.Logger.Level.INFO,
+      log().log(System.Logger.Level.INFO,
           "obs: telemetry is disabled (" + config.sourceOf(CoreKeys.ENABLED)
               + "); the OpenTelemetry API works as a no-op");
-      return new ObservabilityRuntime(config, Resource.empty(), OpenTelemetry.noop(), null, null);
+      return new ObservabilityRuntime(config, Resource.empty(), OpenTelemetry.noop(), null,
+          List.of(), "", startNanos);
     }
-    if (config.sourceOf(CoreKeys.SERVICE_NAME).startsWith("derived")) {
-      LOG.log(System.Logger.Level.INFO,
-          "obs: service.name is not configured; using '" + config.get(CoreKeys.SERVICE_NAME)
-              + "' (" + config.sourceOf(CoreKeys.SERVICE_NAME)
-              + "). Set service.name in obs.yaml or OTEL_SERVICE_NAME.");
-    }
-    Resource resource = ResourceFactory.forThisProcess()
-        .create(config, request.environment(), request.systemProperties());
+    Resource resource = resources.create(config, startThread.detectedResource());
     boolean failFast = config.get(CoreKeys.FAIL_FAST);
 
     List<ObservabilityModule> active = new ArrayList<>();
@@ -116,81 +164,166 @@ public final class ObservabilityRuntime {
         module.configure(contributions);
         configured.add(module);
       } catch (Exception e) {
-        moduleFailed(module, "configure", e, failFast);
+        moduleFailed(module, "configure", e,
+            failFast || e instanceof ModuleRequirementException);
       }
     }
     SdkFactory.Built built = new SdkFactory(config, resource, contributions, request).build();
     OpenTelemetrySdk sdk = built.sdk();
 
-    EndpointServerImpl server = null;
-    if (config.get(CoreKeys.SERVER_ENABLED)) {
-      try {
-        server = EndpointServerImpl.start(
-            config.get(CoreKeys.SERVER_HOST),
-            config.get(CoreKeys.SERVER_PORT),
-            config.get(CoreKeys.SERVER_THREADS),
-            config.get(CoreKeys.SERVER_MAX_REQUEST_BYTES),
-            config.get(CoreKeys.SERVER_READINESS_TIMEOUT),
-            config.get(CoreKeys.SERVER_PATHS_HEALTH),
-            config.get(CoreKeys.SERVER_PATHS_READY),
-            config.get(CoreKeys.SERVICE_NAME));
-      } catch (IOException | RuntimeException e) {
-        String message = "obs: the endpoint server cannot listen on "
-            + config.get(CoreKeys.SERVER_HOST) + ":" + config.get(CoreKeys.SERVER_PORT) + " ("
-            + e + "); /healthz, /readyz and /metrics are unavailable. Set server.port to a free"
-            + " port, 0 for any, or server.enabled: false.";
-        if (failFast) {
-          sdk.shutdown().join(1, TimeUnit.SECONDS);
-          throw new IllegalStateException(message, e);
-        }
-        LOG.log(System.Logger.Level.ERROR, message);
-      }
-    }
-
-    ObservabilityRuntime runtime = new ObservabilityRuntime(config, resource, sdk, sdk, server);
+    ObservabilityRuntime runtime = new ObservabilityRuntime(config, resource, sdk, sdk,
+        configured, built.summary(), startNanos);
     runtime.registerGlobal(request.registerGlobal());
-    for (ObservabilityModule module : configured) {
-      try {
-        module.start(runtime.contextFor(module));
-        runtime.started.add(module);
-      } catch (Exception e) {
-        try {
-          module.stop();
-        } catch (Exception stopFailure) {
-          e.addSuppressed(stopFailure);
-        }
-        if (failFast || e instanceof ModuleRequirementException) {
-          runtime.close();
-        }
-        moduleFailed(module, "start", e, failFast);
-      }
-    }
     if (config.get(CoreKeys.SHUTDOWN_HOOK)) {
       runtime.installShutdownHook();
     }
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    LOG.log(System.Logger.Level.INFO,
-        "obs: started service '" + config.get(CoreKeys.SERVICE_NAME) + "'"
-            + config.find(CoreKeys.SERVICE_ENVIRONMENT).map(e -> " in " + e).orElse("")
-            + "; modules " + runtime.startedModules() + "; " + built.summary()
-            + (server != null ? "; endpoints on " + server.address() : "")
-            + " (" + millis + " ms)");
+    boolean inline = failFast;
+    for (ObservabilityModule module : configured) {
+      inline |= module.requiresStartInInit(config);
+    }
+    if (inline) {
+      runtime.startThread = Thread.currentThread();
+      runtime.startModules(true, failFast);
+    } else {
+      runtime.startThread = startThread.thread();
+      startThread.handOver(() -> runtime.startModules(false, false));
+    }
     return runtime;
   }
 
-  private static void moduleFailed(ObservabilityModule module, String phase, Exception e,
-      boolean failFast) {
-    if (e instanceof ModuleRequirementException required) {
-      throw new IllegalStateException("obs: module '" + module.name() + "' is required by the"
-          + " configuration but cannot " + phase + ": " + required.getMessage(), required);
+  /**
+   * Binds the endpoint server and starts the configured modules in order, then logs the one
+   * start-up line. {@code inline} runs inside {@code init()} ({@code fail_fast}, or a module that
+   * requires it): a fatal failure ({@code fail_fast}, or a {@link ModuleRequirementException})
+   * closes everything and throws. In the background a failure is logged and the rest goes on; a
+   * {@link #close()} that comes meanwhile stops it between two modules.
+   */
+  private void startModules(boolean inline, boolean failFast) {
+    try {
+      startServer(inline && failFast);
+      for (ObservabilityModule module : configured) {
+        synchronized (started) {
+          if (closed.get()) {
+            return;
+          }
+          starting = module.name();
+        }
+        try {
+          module.start(contextFor(module));
+        } catch (Exception e) {
+          stopQuietly(module, e);
+          boolean fatal = inline && (failFast || e instanceof ModuleRequirementException);
+          if (fatal) {
+            close();
+          }
+          moduleFailed(module, "start", e, fatal);
+          continue;
+        }
+        boolean keep;
+        synchronized (started) {
+          keep = !closed.get();
+          if (keep) {
+            started.add(module);
+          }
+        }
+        if (!keep) {
+          stopQuietly(module, null);
+          return;
+        }
+      }
+      startedNanos = System.nanoTime();
+      log().log(System.Logger.Level.INFO, startedLine());
+    } catch (RuntimeException | Error e) {
+      if (inline) {
+        throw e;
+      }
+      log().log(System.Logger.Level.ERROR, "obs: start-up stopped: " + e, e);
+    } finally {
+      startDone.countDown();
     }
-    String message = "obs: module '" + module.name() + "' failed to " + phase + ": " + e
-        + (failFast ? "" : "; the application goes on without it (fail_fast: true makes this"
-            + " fatal)");
-    if (failFast) {
+  }
+
+  private void startServer(boolean failFast) {
+    if (!config.get(CoreKeys.SERVER_ENABLED)) {
+      return;
+    }
+    try {
+      EndpointServerImpl created = EndpointServerImpl.start(
+          config.get(CoreKeys.SERVER_HOST),
+          config.get(CoreKeys.SERVER_PORT),
+          config.get(CoreKeys.SERVER_THREADS),
+          config.get(CoreKeys.SERVER_MAX_REQUEST_BYTES),
+          config.get(CoreKeys.SERVER_READINESS_TIMEOUT),
+          config.get(CoreKeys.SERVER_PATHS_HEALTH),
+          config.get(CoreKeys.SERVER_PATHS_READY),
+          config.get(CoreKeys.SERVICE_NAME));
+      created.addReadinessCheck("start", this::startReadiness);
+      synchronized (started) {
+        if (closed.get()) {
+          created.stop();
+          return;
+        }
+        server = created;
+      }
+    } catch (IOException | RuntimeException e) {
+      String message = "obs: the endpoint server cannot listen on "
+          + config.get(CoreKeys.SERVER_HOST) + ":" + config.get(CoreKeys.SERVER_PORT) + " ("
+          + e + "); /healthz, /readyz and /metrics are unavailable. Set server.port to a free"
+          + " port, 0 for any, or server.enabled: false.";
+      if (failFast) {
+        close();
+        throw new IllegalStateException(message, e);
+      }
+      log().log(System.Logger.Level.ERROR, message);
+    }
+  }
+
+  private ReadinessCheck.Result startReadiness() {
+    if (startDone.getCount() == 0) {
+      return ReadinessCheck.Result.ready("started");
+    }
+    return ReadinessCheck.Result.notReady("starting: module " + currentlyStarting());
+  }
+
+  private String startedLine() {
+    String serviceName = config.get(CoreKeys.SERVICE_NAME);
+    EndpointServerImpl endpoints = server;
+    return "obs: started service '" + serviceName + "'"
+        + config.find(CoreKeys.SERVICE_ENVIRONMENT).map(e -> " in " + e).orElse("")
+        + (config.sourceOf(CoreKeys.SERVICE_NAME).startsWith("derived")
+            ? " (service.name is not configured, so it was " + config.sourceOf(CoreKeys.SERVICE_NAME)
+                + "; set service.name in obs.yaml or OTEL_SERVICE_NAME)"
+            : "")
+        + "; modules " + startedNames() + "; " + summary
+        + (endpoints != null ? "; endpoints on " + endpoints.address() : "")
+        + " (init " + TimeUnit.NANOSECONDS.toMillis(initNanos - createdNanos) + " ms, started "
+        + TimeUnit.NANOSECONDS.toMillis(startedNanos - createdNanos) + " ms)";
+  }
+
+  private static void stopQuietly(ObservabilityModule module, @Nullable Exception failure) {
+    try {
+      module.stop();
+    } catch (Exception stopFailure) {
+      if (failure != null) {
+        failure.addSuppressed(stopFailure);
+      } else {
+        log().log(System.Logger.Level.WARNING,
+            "obs: module '" + module.name() + "' did not stop cleanly: " + stopFailure);
+      }
+    }
+  }
+
+  private static void moduleFailed(ObservabilityModule module, String phase, Exception e,
+      boolean fatal) {
+    String message = e instanceof ModuleRequirementException
+        ? "obs: module '" + module.name() + "' is required by the configuration but cannot "
+            + phase + ": " + e.getMessage()
+        : "obs: module '" + module.name() + "' failed to " + phase + ": " + e;
+    if (fatal) {
       throw new IllegalStateException(message, e);
     }
-    LOG.log(System.Logger.Level.ERROR, message, e);
+    log().log(System.Logger.Level.ERROR, message + "; the application goes on without it"
+        + " (fail_fast: true makes this fatal)", e);
   }
 
   private static List<ObservabilityModule> modules(RuntimeRequest request) {
@@ -208,9 +341,20 @@ public final class ObservabilityRuntime {
             + "'; is the same module on the classpath twice?");
       }
     }
-    modules.sort(Comparator.comparingInt(ObservabilityModule::order)
-        .thenComparing(ObservabilityModule::name));
+    modules.sort(new StartOrder());
     return modules;
+  }
+
+  /**
+   * By order, then name. A class rather than Comparator.comparingInt(...).thenComparing(...):
+   * each lambda and method reference is bootstrapped on first use, measurable in a cold start.
+   */
+  private static final class StartOrder implements Comparator<ObservabilityModule> {
+    @Override
+    public int compare(ObservabilityModule a, ObservabilityModule b) {
+      int byOrder = Integer.compare(a.order(), b.order());
+      return byOrder != 0 ? byOrder : a.name().compareTo(b.name());
+    }
   }
 
   private static List<ConfigKey<?>> allKeys(List<ObservabilityModule> modules) {
@@ -230,7 +374,7 @@ public final class ObservabilityRuntime {
       GlobalOpenTelemetry.set(openTelemetry);
       registeredGlobal = true;
     } catch (IllegalStateException e) {
-      LOG.log(System.Logger.Level.WARNING,
+      log().log(System.Logger.Level.WARNING,
           "obs: GlobalOpenTelemetry was already set by other code before Observability.init(),"
               + " so libraries that use GlobalOpenTelemetry keep sending to that instance, not"
               + " to obs. obs itself works: use Observability.get().openTelemetry(). To fix it,"
@@ -293,8 +437,9 @@ public final class ObservabilityRuntime {
 
       @Override
       public void addReadinessCheck(String name, ReadinessCheck check) {
-        if (server != null) {
-          server.addReadinessCheck(module.name() + "." + name, check);
+        EndpointServerImpl endpoints = server;
+        if (endpoints != null) {
+          endpoints.addReadinessCheck(module.name() + "." + name, check);
         }
       }
 
@@ -311,7 +456,7 @@ public final class ObservabilityRuntime {
 
       @Override
       public <T> Optional<T> component(Class<T> type) {
-        return ObservabilityRuntime.this.component(type);
+        return published(type);
       }
     };
   }
@@ -332,17 +477,69 @@ public final class ObservabilityRuntime {
     return sdk == null;
   }
 
+  /** The bound port once start-up has bound it; waits for a start still running. */
   public Optional<Integer> serverPort() {
-    return server == null ? Optional.empty() : Optional.of(server.port());
+    awaitStartQuietly();
+    EndpointServerImpl endpoints = server;
+    return endpoints == null ? Optional.empty() : Optional.of(endpoints.port());
   }
 
+  /** A published component; waits for a start still running when it is not published yet. */
   public <T> Optional<T> component(Class<T> type) {
+    Optional<T> found = published(type);
+    if (found.isPresent()) {
+      return found;
+    }
+    awaitStartQuietly();
+    return published(type);
+  }
+
+  private <T> Optional<T> published(Class<T> type) {
     return Optional.ofNullable(type.cast(components.get(type)));
   }
 
+  /** Names of the started modules; waits for a start still running. */
   public List<String> startedModules() {
+    awaitStartQuietly();
+    return startedNames();
+  }
+
+  private List<String> startedNames() {
     synchronized (started) {
       return started.stream().map(ObservabilityModule::name).toList();
+    }
+  }
+
+  /**
+   * Waits until the background start-up has finished (every module started or failed, the
+   * start-up line logged) or the timeout passed; returns whether it has finished.
+   */
+  public boolean awaitStarted(Duration timeout) throws InterruptedException {
+    if (Thread.currentThread() == startThread) {
+      return false; // a module asking from its own start() would wait for itself
+    }
+    return startDone.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void awaitStartQuietly() {
+    if (startDone.getCount() == 0) {
+      return;
+    }
+    try {
+      if (!awaitStarted(Duration.ofSeconds(START_WAIT_SECONDS))
+          && Thread.currentThread() != startThread) {
+        log().log(System.Logger.Level.WARNING, "obs: start-up has not finished after "
+            + START_WAIT_SECONDS + " s (still starting module " + currentlyStarting()
+            + "); answering with what has started so far");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String currentlyStarting() {
+    synchronized (started) {
+      return starting;
     }
   }
 
@@ -362,21 +559,30 @@ public final class ObservabilityRuntime {
       return;
     }
     long deadline = System.nanoTime() + config.get(CoreKeys.SHUTDOWN_TIMEOUT).toNanos();
+    // A start still running stops between two modules once it sees closed; wait for the module
+    // it is in, within the deadline, so that module is stopped here and not left running.
+    try {
+      awaitStarted(Duration.ofMillis(remainingMillis(deadline) / 2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     List<ObservabilityModule> toStop;
+    EndpointServerImpl endpoints;
     synchronized (started) {
       toStop = new ArrayList<>(started);
       started.clear();
+      endpoints = server;
     }
     for (int i = toStop.size() - 1; i >= 0; i--) {
       try {
         toStop.get(i).stop();
       } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING,
+        log().log(System.Logger.Level.WARNING,
             "obs: module '" + toStop.get(i).name() + "' did not stop cleanly: " + e);
       }
     }
-    if (server != null) {
-      server.stop();
+    if (endpoints != null) {
+      endpoints.stop();
     }
     if (sdk != null) {
       // flush first: shutdown() of each provider would flush too, but one flush of all three
@@ -389,7 +595,7 @@ public final class ObservabilityRuntime {
       CompletableResultCode shutdown = sdk.shutdown();
       shutdown.join(remainingMillis(deadline), TimeUnit.MILLISECONDS);
       if (!flushed.isSuccess() || !shutdown.isSuccess()) {
-        LOG.log(System.Logger.Level.WARNING,
+        log().log(System.Logger.Level.WARNING,
             "obs: not everything was exported before shutdown.timeout ("
                 + config.get(CoreKeys.SHUTDOWN_TIMEOUT).toMillis() + " ms) ran out or an"
                 + " exporter failed; the backend may be unreachable");

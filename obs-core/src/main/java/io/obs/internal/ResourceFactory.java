@@ -50,8 +50,18 @@ public final class ResourceFactory {
     return new ResourceFactory(Path.of("/proc"));
   }
 
-  public Resource create(ObsConfig config, Map<String, String> environment,
+  /** The resource for a configuration: what {@link #detect} finds, then the configuration's. */
+  Resource create(ObsConfig config, Map<String, String> environment,
       Map<String, String> systemProperties) {
+    return create(config, detect(environment, systemProperties));
+  }
+
+  /**
+   * What needs no configuration: the SDK's defaults ({@code telemetry.sdk.*}), host, OS,
+   * process, runtime, container and Kubernetes attributes. Runs on the start thread while
+   * {@code init()} reads the configuration.
+   */
+  Resource detect(Map<String, String> environment, Map<String, String> systemProperties) {
     AttributesBuilder detected = Attributes.builder();
     putIfPresent(detected, "host.name", hostName(environment));
     putIfPresent(detected, "host.arch", arch(systemProperties.getOrDefault("os.arch", "")));
@@ -81,7 +91,14 @@ public final class ResourceFactory {
     });
     detected.put("telemetry.distro.name", DISTRO_NAME);
     putIfPresent(detected, "telemetry.distro.version", ObsVersion.VERSION);
+    return Resource.getDefault().merge(Resource.create(detected.build()));
+  }
 
+  /**
+   * The detected resource with the configuration's attributes over it: {@code
+   * resource.attributes}, then {@code service.*}, which win.
+   */
+  Resource create(ObsConfig config, Resource detected) {
     AttributesBuilder service = Attributes.builder();
     service.put("service.name", config.get(CoreKeys.SERVICE_NAME));
     config.find(CoreKeys.SERVICE_VERSION).ifPresent(v -> service.put("service.version", v));
@@ -92,10 +109,9 @@ public final class ResourceFactory {
     AttributesBuilder user = Attributes.builder();
     config.get(CoreKeys.RESOURCE_ATTRIBUTES).forEach(user::put);
 
-    // Resource.getDefault() carries telemetry.sdk.*; service.name set explicitly beats both the
-    // default and a service.name in resource.attributes, as OTEL_SERVICE_NAME does in the SDK.
-    return Resource.getDefault()
-        .merge(Resource.create(detected.build()))
+    // service.name set explicitly beats both the SDK default and a service.name in
+    // resource.attributes, as OTEL_SERVICE_NAME does in the SDK.
+    return detected
         .merge(Resource.create(user.build()))
         .merge(Resource.create(service.build()));
   }

@@ -22,7 +22,14 @@ final class SelfTelemetry {
   static final AttributeKey<String> EXPORTER = AttributeKey.stringKey("exporter");
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
 
-  private static final System.Logger LOG = System.getLogger("io.obs");
+  /** Looked up on first use: finding the logging back end is costly in a cold start. */
+  private static System.Logger log() {
+    return LogHolder.LOG;
+  }
+
+  private static final class LogHolder {
+    static final System.Logger LOG = System.getLogger("io.obs");
+  }
   private static final long WARN_INTERVAL_NANOS = 60_000_000_000L;
 
   private final Supplier<MeterProvider> meterProvider;
@@ -66,7 +73,7 @@ final class SelfTelemetry {
     long previous = last.get();
     if (now - previous >= WARN_INTERVAL_NANOS && last.compareAndSet(previous, now)) {
       long lost = failures.getAndSet(0);
-      LOG.log(System.Logger.Level.WARNING,
+      log().log(System.Logger.Level.WARNING,
           "obs: exporting " + signal + " to " + exporter + " (" + detail + ") failed; " + lost
               + " item(s) not delivered in the last minute. The application is not affected;"
               + " failures are counted in obs_exporter_items_total{outcome=\"failure\"}.");

@@ -14,9 +14,12 @@ import java.util.List;
  * <p>Lifecycle: {@link #configKeys()} is read before the configuration is validated (so the
  * module's keys are known and unknown keys are reported); {@link #validate(ObsConfig)} adds the
  * module's own checks; {@link #configure(SdkSetup)} runs before
- * the SDK is built, in {@link #order()}; {@link #start(ModuleContext)} runs after the SDK and the
- * endpoint server are up, in {@link #order()}; {@link #stop()} runs in reverse order at shutdown,
- * before the SDK flushes.
+ * the SDK is built, in {@link #order()}, on the thread that calls {@code init()}; {@link
+ * #start(ModuleContext)} runs after the SDK and the endpoint server are up, in {@link #order()},
+ * on obs's start-up thread once {@code init()} has returned (inside {@code init()} with {@code
+ * fail_fast: true}); {@link #stop()} runs in reverse order at shutdown, before the SDK flushes.
+ * So whatever the application may use as soon as {@code init()} returns (a sampler, a propagator,
+ * a context wrapper) belongs in {@code configure}; the costly rest belongs in {@code start}.
  *
  * @since 0.1.0
  */
@@ -44,10 +47,24 @@ public interface ObservabilityModule {
     return List.of();
   }
 
+  /**
+   * Whether {@code init()} must wait for this module's {@link #start}: when the configuration
+   * demands the module strictly (say {@code ebpf.enabled: true}), so that {@code init()} returns
+   * with it running or fails. Any enabled module answering true makes the whole start phase run
+   * inside {@code init()}, as {@code fail_fast: true} does, and a {@link
+   * ModuleRequirementException} from {@code start} then fails {@code init()}.
+   */
+  default boolean requiresStartInInit(ObsConfig config) {
+    return false;
+  }
+
   /** Contributes samplers, processors, readers and propagators before the SDK is built. */
   default void configure(SdkSetup setup) throws Exception {}
 
-  /** Starts the module's own work once the SDK and endpoint server exist. */
+  /**
+   * Starts the module's own work once the SDK and endpoint server exist. Runs on obs's start-up
+   * thread; components published here are what {@code Observability.component} waits for.
+   */
   default void start(ModuleContext context) throws Exception {}
 
   /** Stops the module's own work; must return promptly and never throw for a normal stop. */

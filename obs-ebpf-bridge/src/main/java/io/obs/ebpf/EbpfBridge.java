@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.ebpf;
 
-import io.obs.Observability;
 import io.obs.config.ConfigKey;
 import io.obs.config.ObsConfig;
 import io.obs.ebpf.internal.AvailabilityProbe;
@@ -48,9 +47,10 @@ import org.jspecify.annotations.Nullable;
  * thread.off_cpu.duration} with the sched program) and log records on {@code
  * io.obs.ebpf.kernel} carrying the request's trace and span ids.
  *
- * <p>With {@code ebpf.enabled: auto} the programs are loaded and attached on a daemon thread after
- * {@code init()} returns ({@code /readyz} says {@code loading: ...} meanwhile; {@link
- * #awaitLoaded} waits for it); with {@code true} they are loaded before {@code init()} returns.
+ * <p>The programs are loaded and attached in {@link #start}. With {@code ebpf.enabled: auto}
+ * obs-core runs it on its start-up thread after {@code init()} returns ({@code /readyz} says
+ * {@code loading: ...} meanwhile; {@link #awaitLoaded} waits for it); with {@code true} inside
+ * {@code init()}, which throws when the programs cannot run.
  *
  * <p>Found by {@link java.util.ServiceLoader}; configured by {@link EbpfKeys}. When the host does
  * not allow BPF (not Linux x86_64, kernel older than 5.12, no BTF, no CAP_BPF and CAP_PERFMON, no
@@ -60,16 +60,19 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class EbpfBridge implements ObservabilityModule {
-  private static final System.Logger LOG = System.getLogger("io.obs.ebpf");
+  /** Looked up on first use: finding the logging back end is costly in a cold start. */
+  private static System.Logger log() {
+    return LogHolder.LOG;
+  }
+
+  private static final class LogHolder {
+    static final System.Logger LOG = System.getLogger("io.obs.ebpf");
+  }
 
   private final Supplier<Availability> probe;
   private volatile @Nullable KernelSession session;
   private volatile String status = "not started";
   private @Nullable KernelMetrics metrics; // guarded by this
-  /** Identity of the current start(); a loader whose start() was stopped meanwhile discards. */
-  private @Nullable Object running; // guarded by this
-  /** The loader thread once it has begun loading (stop() waits for it then, not before). */
-  private @Nullable Thread loading; // guarded by this
   private volatile CountDownLatch loaded = new CountDownLatch(0);
   private volatile @Nullable KernelTelemetry telemetry;
 
@@ -97,6 +100,12 @@ public final class EbpfBridge implements ObservabilityModule {
     return EbpfKeys.ALL;
   }
 
+  /** {@code ebpf.enabled: true}: {@code init()} returns with the programs attached or fails. */
+  @Override
+  public boolean requiresStartInInit(ObsConfig config) {
+    return config.get(EbpfKeys.ENABLED).equals("true");
+  }
+
   @Override
   public void configure(SdkSetup setup) {
     ObsConfig config = setup.config();
@@ -121,80 +130,36 @@ public final class EbpfBridge implements ObservabilityModule {
   }
 
   @Override
-  public synchronized void start(ModuleContext context) {
+  public void start(ModuleContext context) {
     ObsConfig config = context.config();
     String mode = config.get(EbpfKeys.ENABLED);
     CountDownLatch done = new CountDownLatch(1);
     loaded = done;
-    Object token = new Object();
-    running = token;
-    context.addReadinessCheck("kernel", () -> ReadinessCheck.Result.ready(status));
-    context.publish(EbpfBridge.class, this);
-    if (mode.equals("false")) {
-      status = "off: ebpf.enabled is false (" + config.sourceOf(EbpfKeys.ENABLED) + ")";
-      done.countDown();
-      return;
-    }
-    EbpfSettings settings = settings(config);
-    if (mode.equals("true")) {
-      // Asked for explicitly: init() returns with the programs attached or throws the reason.
-      try {
-        load(context, settings, true, token);
-      } finally {
-        done.countDown();
-      }
-      return;
-    }
-    // auto: loading and verifying the BPF objects takes a few hundred milliseconds of CPU, most
-    // of it in the kernel's verifier; init() does not wait for it. Until it is done the context
-    // wrapper passes contexts through and the metrics report nothing.
-    status = "loading: BPF programs are being loaded and attached";
-    long startedAt = System.nanoTime();
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                awaitInit();
-                synchronized (this) {
-                  if (running != token) {
-                    return; // stopped before loading began
-                  }
-                  loading = Thread.currentThread();
-                }
-                load(context, settings, false, token);
-                if (status.startsWith("on:") || status.startsWith("partial:")) {
-                  LOG.log(
-                      System.Logger.Level.INFO,
-                      "obs-ebpf: kernel programs attached "
-                          + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt)
-                          + " ms after start ("
-                          + status
-                          + ")");
-                }
-              } catch (RuntimeException | Error e) {
-                status = "off: loading failed: " + e;
-                LOG.log(System.Logger.Level.WARNING, "obs-ebpf: kernel metrics are " + status, e);
-              } finally {
-                done.countDown();
-              }
-            },
-            "obs-ebpf-loader");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  /**
-   * Lets {@code init()} finish before loading starts, so the verifier's CPU time does not compete
-   * with the rest of start-up on small machines. {@code Observability.get()} returns once the
-   * instance is built (obs-core builds under the lock that {@code get()} takes); should that ever
-   * stop blocking, loading merely starts at once. If {@code init()} fails, {@code get()} throws
-   * and the stopped start() makes the loader discard.
-   */
-  private static void awaitInit() {
     try {
-      Observability.get();
-    } catch (IllegalStateException e) {
-      // init() failed or the instance was closed already: load() sees that start() was stopped
+      context.addReadinessCheck("kernel", () -> ReadinessCheck.Result.ready(status));
+      context.publish(EbpfBridge.class, this);
+      if (mode.equals("false")) {
+        status = "off: ebpf.enabled is false (" + config.sourceOf(EbpfKeys.ENABLED) + ")";
+        return;
+      }
+      // With auto, obs-core runs start() on its start-up thread after init() has returned, so the
+      // few hundred milliseconds of verifier time here do not hold up the application. Until the
+      // session is published the context wrapper passes contexts through and the metrics report
+      // nothing. With true, init() waits for this (requiresStartInInit).
+      status = "loading: BPF programs are being loaded and attached";
+      long startedAt = System.nanoTime();
+      load(context, settings(config), mode.equals("true"));
+      if (status.startsWith("on:") || status.startsWith("partial:")) {
+        log().log(
+            System.Logger.Level.INFO,
+            "obs-ebpf: kernel programs attached in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt)
+                + " ms ("
+                + status
+                + ")");
+      }
+    } finally {
+      done.countDown();
     }
   }
 
@@ -203,8 +168,7 @@ public final class EbpfBridge implements ObservabilityModule {
    * with nothing attached throws; otherwise it is reported (WARN line, {@code /readyz} detail,
    * {@code obs.ebpf.program.up}).
    */
-  private void load(
-      ModuleContext context, EbpfSettings settings, boolean required, Object token) {
+  private void load(ModuleContext context, EbpfSettings settings, boolean required) {
     ObsConfig config = context.config();
     List<ProgramStatus> programs;
     Availability availability = probe.get();
@@ -230,7 +194,7 @@ public final class EbpfBridge implements ObservabilityModule {
                   exemplars);
           listener = startedTelemetry;
         } catch (BpfException | IOException | RuntimeException e) {
-          LOG.log(
+          log().log(
               System.Logger.Level.WARNING,
               "obs-ebpf: kernel events are not correlated with traces: " + e.getMessage());
         }
@@ -265,18 +229,13 @@ public final class EbpfBridge implements ObservabilityModule {
       }
     }
     synchronized (this) {
-      if (running != token) { // stopped while this was loading: nothing is published
-        if (started != null) {
-          started.close();
-        }
-        return;
-      }
       status = outcome;
       if (started == null && required) {
-        throw new IllegalStateException("ebpf.enabled is true but the kernel programs are " + outcome);
+        throw new ModuleRequirementException(
+            "ebpf.enabled is true but the kernel programs are " + outcome);
       }
       if (!outcome.startsWith("on:")) {
-        LOG.log(
+        log().log(
             System.Logger.Level.WARNING,
             "obs-ebpf: kernel metrics are "
                 + outcome
@@ -300,9 +259,9 @@ public final class EbpfBridge implements ObservabilityModule {
 
   /**
    * Waits until loading has finished (or {@code timeout} passed) and returns whether programs are
-   * attached. With {@code ebpf.enabled: auto} the programs are loaded on a daemon thread after
-   * {@code init()} returns; code that needs kernel events from its first request (tests, a
-   * service that wants its first connects attributed) waits here.
+   * attached. The programs are loaded on obs's start-up thread after {@code init()} returns; code
+   * that needs kernel events from its first request (tests, a service that wants its first
+   * connects attributed) waits here or in {@code Observability.awaitStarted}.
    *
    * @since 0.1.0
    */
@@ -314,21 +273,7 @@ public final class EbpfBridge implements ObservabilityModule {
 
   @Override
   public void stop() {
-    Thread l;
-    synchronized (this) {
-      running = null;
-      l = loading; // a loader still waiting for init() sees running and never loads
-      loading = null;
-    }
-    if (l != null && l != Thread.currentThread()) {
-      try {
-        // Loading takes well under a second; its session is closed by the loader if this gives up.
-        // Not joined while it waits for init(): stop() may run inside a failing init().
-        l.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // obs-core stops a module only after its start() has returned, so no load is in flight here.
     synchronized (this) {
       KernelMetrics m = metrics;
       metrics = null;

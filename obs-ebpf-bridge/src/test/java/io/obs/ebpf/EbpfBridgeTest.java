@@ -123,10 +123,11 @@ class EbpfBridgeTest {
   }
 
   @Test
-  void autoLoadsAfterInitReturnsAndReadyzSaysLoadingMeanwhile() throws Exception {
+  void loadsOnTheStartThreadAfterInitReturnsAndReadyzSaysStartingMeanwhile() throws Exception {
     CountDownLatch probing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicReference<String> probedOn = new AtomicReference<>();
+    int port = freePort();
     Observability obs =
         start(
             () -> {
@@ -139,30 +140,49 @@ class EbpfBridgeTest {
               }
               return NO_PRIVILEGES;
             },
-            Map.of());
-    EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
+            Map.of("server.port", Integer.toString(port)));
+    EbpfBridge bridge;
     try {
       assertThat(probing.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(probedOn.get()).isEqualTo("obs-ebpf-loader");
+      assertThat(probedOn.get()).isEqualTo("obs-start");
+      // Published before loading began, so this does not wait for start-up to finish.
+      bridge = obs.component(EbpfBridge.class).orElseThrow();
       assertThat(bridge.status()).startsWith("loading:");
       assertThat(bridge.awaitLoaded(Duration.ofMillis(50))).as("still loading").isFalse();
-      HttpResponse<String> ready = readyz(obs);
-      assertThat(ready.statusCode()).isEqualTo(200);
-      assertThat(ready.body()).contains("ebpf.kernel").contains("loading");
+      assertThat(obs.awaitStarted(Duration.ofMillis(50))).as("still starting").isFalse();
+      HttpResponse<String> ready = readyz(port);
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body())
+          .contains("ebpf.kernel")
+          .contains("loading")
+          .contains("starting: module ebpf");
     } finally {
       release.countDown();
     }
     assertThat(bridge.awaitLoaded(Duration.ofSeconds(10))).isFalse();
+    assertThat(obs.awaitStarted(Duration.ofSeconds(10))).isTrue();
     assertThat(bridge.status()).startsWith("off: privileges:");
-    assertThat(readyz(obs).body()).contains("lacks CAP_BPF and CAP_PERFMON");
+    HttpResponse<String> ready = readyz(obs.serverPort().orElseThrow());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("lacks CAP_BPF and CAP_PERFMON");
     assertThat(warnings()).hasSize(1);
   }
 
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
   private static HttpResponse<String> readyz(Observability obs) throws Exception {
+    return readyz(obs.serverPort().orElseThrow());
+  }
+
+  private static HttpResponse<String> readyz(int port) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + obs.serverPort().orElseThrow() + "/readyz"))
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
                 .timeout(Duration.ofSeconds(5))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

@@ -226,7 +226,9 @@ class ObsLoggingTest {
     BlockingSink sink = BlockingSink.blocked();
     Logger logger = logger(sink);
     InMemoryMetricReader reader = InMemoryMetricReader.create();
-    obs().set("logs.queue_size", "100").addMetricReader(reader).build();
+    Observability obs = obs().set("logs.queue_size", "100").addMetricReader(reader).build();
+    // The drop counter is registered by the logging module's start, on obs's start thread.
+    assertThat(obs.awaitStarted(Duration.ofSeconds(10))).isTrue();
     logger.info("first");
     assertThat(sink.awaitWriter()).isTrue();
     for (int i = 0; i < 500; i++) {

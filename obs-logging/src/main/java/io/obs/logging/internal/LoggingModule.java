@@ -40,12 +40,20 @@ import org.slf4j.LoggerFactory;
  * connects every {@link ObsAppender} to the shared logger provider (replaying what was logged
  * before), and publishes the drop counter {@code obs.logs.dropped{level}}.
  *
- * <p>Logback configures itself before obs.yaml can be read, so this module re-applies the
- * settings in {@link #start}: format, field names, redaction, limits, queue size and levels.
+ * <p>Logback configures itself before obs.yaml can be read, so this module applies the settings
+ * (format, field names, redaction, limits, queue size and levels) in {@link #configure}, before
+ * {@code init()} returns, when Logback is up already; when Logback starts later, {@link
+ * ObsLogbackConfigurator} applies them as it starts. {@link #start}, on obs's start thread,
+ * applies them once more for appenders a logback.xml added meanwhile and connects the export.
  */
 public final class LoggingModule implements ObservabilityModule {
 
   private static final AttributeKey<String> LEVEL = AttributeKey.stringKey("level");
+
+  /** The settings of the obs being started or running, for a Logback that starts up later. */
+  private static volatile @Nullable Pending pending;
+
+  private record Pending(LogSettings settings, ObsConfig config) {}
 
   private final List<AsyncLogWriter> writers = new ArrayList<>();
   private @Nullable ObservableLongCounter dropCounter;
@@ -74,8 +82,28 @@ public final class LoggingModule implements ObservabilityModule {
   @Override
   public void configure(SdkSetup setup) {
     // validate() has run; this only fails if obs-core's checks and ours ever disagree.
-    LogSettings.from(setup.config());
+    LogSettings settings = LogSettings.from(setup.config());
     MdcContextStorage.install();
+    // obs.yaml's format, fields and levels apply before init() returns, so no line the
+    // application logs afterwards comes out in the defaults. start() runs later on obs's start
+    // thread; until then, a Logback that starts up meanwhile applies them itself
+    // (ObsLogbackConfigurator). One that is up already gets them here: cheap once it is running.
+    pending = new Pending(settings, setup.config());
+    if (ObsLogbackConfigurator.hasRun()
+        && LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+      applySettings(logback, settings, setup.config());
+    }
+  }
+
+  /**
+   * Applies the settings of the obs that is being started or runs, if any; called by {@link
+   * ObsLogbackConfigurator} once it has set Logback up.
+   */
+  static void applyPending(LoggerContext logback) {
+    Pending current = pending;
+    if (current != null) {
+      applySettings(logback, current.settings(), current.config());
+    }
   }
 
   @Override
@@ -94,23 +122,11 @@ public final class LoggingModule implements ObservabilityModule {
     }
     // Every module has added its context-storage wrapper by now (configure runs before start).
     ContextCapture.enable();
-    applyLevels(logback, settings.levels());
     boolean export = config.get(CoreKeys.LOGS_ENABLED);
     synchronized (writers) {
       writers.clear();
-      for (Appender<ILoggingEvent> appender : appenders(logback)) {
-        if (appender instanceof ObsAppender obs) {
-          AsyncLogWriter writer = obs.internalWriter();
-          if (writer == null) {
-            continue;
-          }
-          writer.apply(precedence(obs.adjust(settings), settings, config));
-          writers.add(writer);
-        } else if (appender instanceof OutputStreamAppender<ILoggingEvent> out
-            && out.getEncoder() instanceof ObsEncoder encoder) {
-          encoder.internalApply(precedence(encoder.adjust(settings), settings, config));
-        }
-      }
+      // Again: a logback.xml's appenders may have appeared since configure().
+      writers.addAll(applySettings(logback, settings, config));
       if (export) {
         for (AsyncLogWriter writer : writers) {
           long lost = writer.bridge().connect(context.openTelemetry().getLogsBridge());
@@ -143,6 +159,27 @@ public final class LoggingModule implements ObservabilityModule {
                 });
   }
 
+  /** Applies levels, format and fields; returns the writers of obs's appenders. Idempotent. */
+  private static List<AsyncLogWriter> applySettings(
+      LoggerContext logback, LogSettings settings, ObsConfig config) {
+    applyLevels(logback, settings.levels());
+    List<AsyncLogWriter> found = new ArrayList<>();
+    for (Appender<ILoggingEvent> appender : appenders(logback)) {
+      if (appender instanceof ObsAppender obs) {
+        AsyncLogWriter writer = obs.internalWriter();
+        if (writer == null) {
+          continue;
+        }
+        writer.apply(precedence(obs.adjust(settings), settings, config));
+        found.add(writer);
+      } else if (appender instanceof OutputStreamAppender<ILoggingEvent> out
+          && out.getEncoder() instanceof ObsEncoder encoder) {
+        encoder.internalApply(precedence(encoder.adjust(settings), settings, config));
+      }
+    }
+    return found;
+  }
+
   // What logback.xml sets on an appender or encoder (format, queue size) beats obs.yaml's
   // defaults but not a value obs.yaml (or its environment variable) sets explicitly.
   private static LogSettings precedence(
@@ -159,6 +196,7 @@ public final class LoggingModule implements ObservabilityModule {
 
   @Override
   public void stop() {
+    pending = null;
     ObservableLongCounter counter = dropCounter;
     if (counter != null) {
       counter.close();

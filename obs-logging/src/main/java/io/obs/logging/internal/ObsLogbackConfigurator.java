@@ -21,10 +21,11 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * before the first log line: an {@link ObsAppender} on the root logger at INFO. When the user
  * has a Logback configuration of their own, it does nothing and lets Logback read that file.
  *
- * <p>obs.yaml is not read here: Logback starts before {@code Observability.init()}, often in a
+ * <p>obs.yaml is not read here: Logback often starts before {@code Observability.init()}, in a
  * static initialiser. The appender starts with defaults (and {@code OBS_LOGS_FORMAT}, {@code
  * OBS_SERVICE_NAME}/{@code OTEL_SERVICE_NAME} from the environment); {@link LoggingModule} applies
- * obs.yaml when {@code init()} runs.
+ * obs.yaml when {@code init()} runs, or hands it to this configurator when Logback starts after
+ * {@code init()}.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_LOW_PRIORITY)
 public final class ObsLogbackConfigurator extends ContextAwareBase implements Configurator {
@@ -45,8 +46,16 @@ public final class ObsLogbackConfigurator extends ContextAwareBase implements Co
     this.systemProperties = systemProperties;
   }
 
+  private static volatile boolean ran;
+
+  /** Whether Logback has started in this JVM (it runs every configurator it finds). */
+  static boolean hasRun() {
+    return ran;
+  }
+
   @Override
   public ExecutionStatus configure(LoggerContext context) {
+    ran = true;
     Optional<String> userConfig = UserLogbackConfig.find(classLoader, systemProperties);
     if (userConfig.isPresent()) {
       addInfo("obs-logging: found " + userConfig.get() + "; leaving Logback configuration to it."
@@ -62,6 +71,8 @@ public final class ObsLogbackConfigurator extends ContextAwareBase implements Co
     root.setLevel(Level.INFO);
     root.addAppender(appender);
     routeJavaUtilLogging(context);
+    // Observability.init() may have run before Logback started: its obs.yaml settings apply now.
+    LoggingModule.applyPending(context);
     // Without Observability.init() nobody else writes out the queue when the JVM exits.
     AsyncLogWriter writer = appender.internalWriter();
     if (writer != null) {

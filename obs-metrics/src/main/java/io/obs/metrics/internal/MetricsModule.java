@@ -57,7 +57,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MetricsModule implements ObservabilityModule {
 
-  private static final System.Logger LOG = System.getLogger("io.obs");
+  /** Looked up on first use: finding the logging back end is costly in a cold start. */
+  private static System.Logger log() {
+    return LogHolder.LOG;
+  }
+
+  private static final class LogHolder {
+    static final System.Logger LOG = System.getLogger("io.obs");
+  }
 
   /** Duration histograms recorded by obs-tracing and OpenTelemetry instrumentations, in seconds. */
   static final List<String> DURATION_INSTRUMENTS =
@@ -188,7 +195,7 @@ public final class MetricsModule implements ObservabilityModule {
       if (server != null) {
         server.register(path, new MetricsHandler(prometheusRegistry));
       } else {
-        LOG.log(
+        log().log(
             System.Logger.Level.WARNING,
             "obs-metrics: metrics.exporter is {0} but server.enabled is false, so nothing serves"
                 + " {1}; Prometheus cannot scrape this process.",
@@ -208,7 +215,7 @@ public final class MetricsModule implements ObservabilityModule {
       try {
         closeable.close();
       } catch (Exception e) {
-        LOG.log(System.Logger.Level.DEBUG, "obs-metrics: closing " + closeable + " failed", e);
+        log().log(System.Logger.Level.DEBUG, "obs-metrics: closing " + closeable + " failed", e);
       }
     }
     closeables.clear();
@@ -372,7 +379,7 @@ public final class MetricsModule implements ObservabilityModule {
     String base = name.replace('.', '_');
     for (String suffix : List.of("_created", "_info")) {
       if (base.endsWith(suffix) && warned.add(name)) {
-        LOG.log(
+        log().log(
             System.Logger.Level.WARNING,
             "obs-metrics: meter ''{0}'' is exposed on /metrics as ''{1}'' because the Prometheus"
                 + " client strips a trailing ''{2}''; rename it to keep the word.",

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.obs.Observability;
 import io.obs.metrics.ObsMetrics;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,9 +143,11 @@ class MetricsModuleTest {
   }
 
   @Test
-  void globalRegistryFeedsTheScrapeUntilClose() {
+  void globalRegistryFeedsTheScrapeOnceStartedUntilClose() throws InterruptedException {
     Counter global;
     try (Observability obs = start(Map.of())) {
+      // Micrometer's global registry gets obs's registry when start-up has finished.
+      assertThat(obs.awaitStarted(Duration.ofSeconds(10))).isTrue();
       global = Metrics.counter("global.hits");
       global.increment();
 
