@@ -123,9 +123,11 @@ public final class ColdStart {
   }
 
   /**
-   * Live heap after full collections. Read right after the last one: a serial full collection may
-   * leave live objects in the young generation, so every heap pool's current use counts, and
-   * reading at once keeps out what other threads allocate afterwards.
+   * Live heap after full collections: what each heap pool held right after the last collection
+   * ({@link java.lang.management.MemoryPoolMXBean#getCollectionUsage}), young pools included
+   * since a serial full collection may leave live objects there. Not the pools' current use:
+   * other threads allocate right after a collection, Micrometer's GC metrics most of all (each
+   * collection's notification builds its GcInfo data), and that garbage is not retained.
    */
   private static long settledHeap() throws InterruptedException {
     for (int i = 0; i < 4; i++) {
@@ -133,7 +135,14 @@ public final class ColdStart {
       Thread.sleep(20);
     }
     System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    long live = 0;
+    for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      java.lang.management.MemoryUsage afterCollection = pool.getCollectionUsage();
+      if (pool.getType() == java.lang.management.MemoryType.HEAP && afterCollection != null) {
+        live += afterCollection.getUsed();
+      }
+    }
+    return live;
   }
 
   private static void report(int runs, List<String> variants) throws Exception {

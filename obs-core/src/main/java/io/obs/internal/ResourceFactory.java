@@ -26,9 +26,12 @@ public final class ResourceFactory {
 
   static final String DISTRO_NAME = "obs";
 
-  private static final Pattern CONTAINER_ID = Pattern.compile("([0-9a-f]{64})");
-  private static final Pattern MOUNTINFO_CONTAINER =
-      Pattern.compile("/(?:docker/containers|containers|sandboxes)/([0-9a-f]{64})/");
+  /** Compiled when detection runs, on the start thread, not when init() creates the factory. */
+  private static final class ContainerPatterns {
+    static final Pattern CGROUP = Pattern.compile("([0-9a-f]{64})");
+    static final Pattern MOUNTINFO =
+        Pattern.compile("/(?:docker/containers|containers|sandboxes)/([0-9a-f]{64})/");
+  }
 
   // The downward API lets a Deployment expose pod fields under any name; these are the names
   // docs/deployment.md uses, with the common alternatives.
@@ -137,7 +140,7 @@ public final class ResourceFactory {
     String cgroup = read(procRoot.resolve("self/cgroup"));
     if (cgroup != null) {
       for (String line : cgroup.split("\n")) {
-        Matcher matcher = CONTAINER_ID.matcher(line.substring(line.lastIndexOf('/') + 1));
+        Matcher matcher = ContainerPatterns.CGROUP.matcher(line.substring(line.lastIndexOf('/') + 1));
         if (line.contains("/") && matcher.find()) {
           return matcher.group(1);
         }
@@ -145,7 +148,7 @@ public final class ResourceFactory {
     }
     String mountinfo = read(procRoot.resolve("self/mountinfo"));
     if (mountinfo != null) {
-      Matcher matcher = MOUNTINFO_CONTAINER.matcher(mountinfo);
+      Matcher matcher = ContainerPatterns.MOUNTINFO.matcher(mountinfo);
       if (matcher.find()) {
         return matcher.group(1);
       }

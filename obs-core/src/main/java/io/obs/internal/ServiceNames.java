@@ -16,7 +16,10 @@ final class ServiceNames {
   /** OpenTelemetry's name for a service nobody named. */
   static final String UNKNOWN = "unknown_service:java";
 
-  private static final Pattern VERSION_SUFFIX = Pattern.compile("-\\d+(\\.\\d+)*([.-].*)?$");
+  /** Compiled on first use: only a jar-launched application needs it, once. */
+  private static final class VersionSuffix {
+    static final Pattern PATTERN = Pattern.compile("-\\d+(\\.\\d+)*([.-].*)?$");
+  }
 
   private ServiceNames() {}
 
@@ -32,11 +35,16 @@ final class ServiceNames {
     if (command.isEmpty()) {
       return new Derived(UNKNOWN, "nothing (no main class known)");
     }
-    String first = command.split("\\s+", 2)[0];
+    // By hand, not split("\\s+"): a regex costs its classes in every cold start.
+    int end = 0;
+    while (end < command.length() && !Character.isWhitespace(command.charAt(end))) {
+      end++;
+    }
+    String first = command.substring(0, end);
     if (first.endsWith(".jar")) {
       String file = Path.of(first).getFileName().toString();
       String base = file.substring(0, file.length() - ".jar".length());
-      String name = VERSION_SUFFIX.matcher(base).replaceFirst("");
+      String name = VersionSuffix.PATTERN.matcher(base).replaceFirst("");
       return new Derived(name.isEmpty() ? base : name, "the jar " + file);
     }
     String simple = first.substring(first.lastIndexOf('.') + 1);

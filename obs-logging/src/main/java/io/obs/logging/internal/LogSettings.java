@@ -140,7 +140,7 @@ public final class LogSettings {
    */
   public static LogSettings from(ObsConfig config) {
     List<ConfigProblem> problems = new ArrayList<>();
-    LogSettings settings = resolve(config, problems);
+    LogSettings settings = resolve(config, problems, true);
     if (!problems.isEmpty()) {
       throw new ObsConfigException(problems);
     }
@@ -153,11 +153,14 @@ public final class LogSettings {
    */
   public static List<ConfigProblem> validate(ObsConfig config) {
     List<ConfigProblem> problems = new ArrayList<>();
-    resolve(config, problems);
+    resolve(config, problems, false);
     return problems;
   }
 
-  private static LogSettings resolve(ObsConfig config, List<ConfigProblem> problems) {
+  // Validation runs inside init(); it checks the user's patterns but builds no redactor, whose
+  // built-in detectors are regular expressions that init() need not compile.
+  private static LogSettings resolve(
+      ObsConfig config, List<ConfigProblem> problems, boolean buildRedactor) {
     Builder b = builder();
     b.setJson(config.get(LoggingKeys.FORMAT).toLowerCase(Locale.ROOT).equals("json"));
     b.setStdout(config.get(LoggingKeys.STDOUT));
@@ -192,7 +195,19 @@ public final class LogSettings {
     }
     b.levels.putAll(levels);
 
-    if (config.get(LoggingKeys.REDACTION_ENABLED)) {
+    if (!buildRedactor) {
+      List<String> patterns =
+          config.get(LoggingKeys.REDACTION_ENABLED)
+              ? config.get(LoggingKeys.REDACTION_PATTERNS)
+              : List.of();
+      for (String regex : patterns) {
+        try {
+          Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+          problems.add(invalidPattern(config, regex, e));
+        }
+      }
+    } else if (config.get(LoggingKeys.REDACTION_ENABLED)) {
       Redactor.Builder redactor =
           Redactor.builder()
               .addDetectors(Detectors.builtIn(config.get(LoggingKeys.REDACTION_DETECTORS)))
@@ -210,11 +225,7 @@ public final class LogSettings {
         try {
           redactor.addDetector(Detectors.userPattern(Pattern.compile(regex)));
         } catch (PatternSyntaxException e) {
-          problems.add(
-              problem(
-                  config,
-                  LoggingKeys.REDACTION_PATTERNS,
-                  "'" + regex + "' is not a valid regular expression: " + e.getDescription()));
+          problems.add(invalidPattern(config, regex, e));
         }
       }
       b.setRedactor(redactor.build());
@@ -232,6 +243,14 @@ public final class LogSettings {
     b.environment = config.find(CoreKeys.SERVICE_ENVIRONMENT).orElse(null);
     b.setBaggageKeys(config.get(CoreKeys.TRACES_BAGGAGE_ATTRIBUTES));
     return b.build();
+  }
+
+  private static ConfigProblem invalidPattern(
+      ObsConfig config, String regex, PatternSyntaxException e) {
+    return problem(
+        config,
+        LoggingKeys.REDACTION_PATTERNS,
+        "'" + regex + "' is not a valid regular expression: " + e.getDescription());
   }
 
   private static ConfigProblem problem(ObsConfig config, ConfigKey<?> key, String message) {

@@ -50,10 +50,8 @@ public final class LoggingModule implements ObservabilityModule {
 
   private static final AttributeKey<String> LEVEL = AttributeKey.stringKey("level");
 
-  /** The settings of the obs being started or running, for a Logback that starts up later. */
-  private static volatile @Nullable Pending pending;
-
-  private record Pending(LogSettings settings, ObsConfig config) {}
+  /** The configuration of the obs being started or running, for a Logback that starts later. */
+  private static volatile @Nullable ObsConfig pending;
 
   private final List<AsyncLogWriter> writers = new ArrayList<>();
   private @Nullable ObservableLongCounter dropCounter;
@@ -81,17 +79,16 @@ public final class LoggingModule implements ObservabilityModule {
 
   @Override
   public void configure(SdkSetup setup) {
-    // validate() has run; this only fails if obs-core's checks and ours ever disagree.
-    LogSettings settings = LogSettings.from(setup.config());
     MdcContextStorage.install();
     // obs.yaml's format, fields and levels apply before init() returns, so no line the
     // application logs afterwards comes out in the defaults. start() runs later on obs's start
     // thread; until then, a Logback that starts up meanwhile applies them itself
     // (ObsLogbackConfigurator). One that is up already gets them here: cheap once it is running.
-    pending = new Pending(settings, setup.config());
+    // The settings (a redactor of compiled patterns among them) are built only to be applied.
+    pending = setup.config();
     if (ObsLogbackConfigurator.hasRun()
         && LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
-      applySettings(logback, settings, setup.config());
+      applySettings(logback, LogSettings.from(setup.config()), setup.config());
     }
   }
 
@@ -100,9 +97,9 @@ public final class LoggingModule implements ObservabilityModule {
    * ObsLogbackConfigurator} once it has set Logback up.
    */
   static void applyPending(LoggerContext logback) {
-    Pending current = pending;
+    ObsConfig current = pending;
     if (current != null) {
-      applySettings(logback, current.settings(), current.config());
+      applySettings(logback, LogSettings.from(current), current);
     }
   }
 
