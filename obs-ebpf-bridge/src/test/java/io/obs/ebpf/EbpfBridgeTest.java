@@ -175,10 +175,6 @@ class EbpfBridgeTest {
     }
   }
 
-  private static HttpResponse<String> readyz(Observability obs) throws Exception {
-    return readyz(obs.serverPort().orElseThrow());
-  }
-
   private static HttpResponse<String> readyz(int port) throws Exception {
     return HttpClient.newHttpClient()
         .send(
