@@ -56,11 +56,12 @@ public final class EndpointServerImpl implements EndpointServer {
   }
 
   /**
-   * Binds and starts the server.
+   * Binds the server; it answers once {@link #start()} is called, so checks registered in between
+   * are there for the first request (connections made meanwhile wait in the backlog).
    *
    * @throws IOException when the address cannot be bound (port in use, unknown host)
    */
-  public static EndpointServerImpl start(String host, int port, int threads, int maxRequestBytes,
+  public static EndpointServerImpl bind(String host, int port, int threads, int maxRequestBytes,
       Duration readinessTimeout, String healthPath, String readyPath, String serviceName)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -76,8 +77,12 @@ public final class EndpointServerImpl implements EndpointServer {
     endpoints.register(healthPath, exchange -> respondJson(exchange, 200,
         "{\"status\":\"UP\",\"service\":" + json(serviceName) + "}"));
     endpoints.register(readyPath, endpoints::ready);
-    startAsDaemon(server);
     return endpoints;
+  }
+
+  /** Starts answering requests. */
+  public void start() {
+    startAsDaemon(server);
   }
 
   /**

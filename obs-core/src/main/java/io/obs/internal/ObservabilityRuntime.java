@@ -248,7 +248,7 @@ public final class ObservabilityRuntime {
       return;
     }
     try {
-      EndpointServerImpl created = EndpointServerImpl.start(
+      EndpointServerImpl created = EndpointServerImpl.bind(
           config.get(CoreKeys.SERVER_HOST),
           config.get(CoreKeys.SERVER_PORT),
           config.get(CoreKeys.SERVER_THREADS),
@@ -257,7 +257,14 @@ public final class ObservabilityRuntime {
           config.get(CoreKeys.SERVER_PATHS_HEALTH),
           config.get(CoreKeys.SERVER_PATHS_READY),
           config.get(CoreKeys.SERVICE_NAME));
+      // Before the first request: until every module has started, /readyz says so.
       created.addReadinessCheck("start", this::startReadiness);
+      try {
+        created.start();
+      } catch (RuntimeException e) {
+        created.stop();
+        throw e;
+      }
       synchronized (started) {
         if (closed.get()) {
           created.stop();

@@ -27,8 +27,9 @@ class EndpointServerImplTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = EndpointServerImpl.start("127.0.0.1", 0, 2, 1024, Duration.ofMillis(300),
+    server = EndpointServerImpl.bind("127.0.0.1", 0, 2, 1024, Duration.ofMillis(300),
         "/healthz", "/readyz", "shop \"quoted\"");
+    server.start();
   }
 
   @AfterEach
