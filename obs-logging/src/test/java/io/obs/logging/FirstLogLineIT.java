@@ -22,12 +22,31 @@ import org.slf4j.LoggerFactory;
  * 42)}, is written without loading jackson-databind (the mapper and its few hundred classes are
  * most of what the first log line used to cost); an argument that needs the mapper loads it then.
  * And a line logged before {@code Observability.init()} leaves OpenTelemetry's context storage
- * uninitialised, so the wrappers modules add in {@code init()} still apply.
+ * uninitialised, so the wrappers modules add in {@code init()} still apply; when Logback starts
+ * only after {@code init()}, its first line already follows obs.yaml.
  */
 class FirstLogLineIT {
 
-  /** The child: one plain line, or with {@code pojo} one line whose argument needs the mapper. */
+  /**
+   * The child: one plain line; with {@code pojo} one line whose argument needs the mapper; with
+   * {@code wrapper} a line before a context wrapper is added; with {@code after-init} lines
+   * logged right after {@code init()} with text format and a level in obs.yaml.
+   */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("after-init")) {
+      // Logback starts only after init() (which started the modules in the background): the
+      // first line and the levels must already follow obs.yaml.
+      io.obs.Observability.builder()
+          .setConfigYaml("service:\n  name: after-init\nlogs:\n  format: text\n"
+              + "  levels:\n    quiet: warn\n")
+          .set("server.enabled", "false")
+          .set("metrics.exporter", "none")
+          .build();
+      LoggerFactory.getLogger("first.line").info("first line after init");
+      LoggerFactory.getLogger("quiet").info("hidden by obs.yaml's level");
+      LoggerFactory.getLogger("quiet").warn("shown at warn");
+      System.exit(0);
+    }
     org.slf4j.Logger log = LoggerFactory.getLogger("first.line");
     if (args.length > 0 && args[0].equals("pojo")) {
       log.info("order {}", StructuredArguments.kv("order", Map.of("id", 42)));
@@ -87,6 +106,16 @@ class FirstLogLineIT {
     List<String> lines = run(dir.resolve("classes.log"), "wrapper");
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"message\":\"before init\""));
     assertThat(lines).contains("wrapper applied: true");
+  }
+
+  @Test
+  void logbackStartingAfterInitFollowsObsYamlFromItsFirstLine(@TempDir Path dir) throws Exception {
+    List<String> lines = run(dir.resolve("classes.log"), "after-init");
+    assertThat(lines)
+        .anySatisfy(l -> assertThat(l).contains(" INFO ").endsWith(" - first line after init"))
+        .anySatisfy(l -> assertThat(l).contains(" WARN ").endsWith(" - shown at warn"))
+        .noneSatisfy(l -> assertThat(l).contains("hidden by obs.yaml's level"))
+        .noneSatisfy(l -> assertThat(l).startsWith("{"));
   }
 
   @Test
