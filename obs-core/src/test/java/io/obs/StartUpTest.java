@@ -182,6 +182,62 @@ class StartUpTest {
     assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void onConfiguredActionsRunInsideInitAfterEveryModuleConfigured() {
+    List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ObservabilityModule first = new ObservabilityModule() {
+      @Override
+      public String name() {
+        return "first";
+      }
+
+      @Override
+      public void configure(io.obs.spi.SdkSetup setup) {
+        calls.add("configure first");
+        setup.onConfigured(() -> calls.add("configured on " + Thread.currentThread().getName()));
+      }
+    };
+    ObservabilityModule second = new ObservabilityModule() {
+      @Override
+      public String name() {
+        return "second";
+      }
+
+      @Override
+      public void configure(io.obs.spi.SdkSetup setup) {
+        calls.add("configure second");
+        setup.onConfigured(() -> {
+          throw new IllegalStateException("late boom");
+        });
+      }
+    };
+    Observability obs = Observability.builder()
+        .setConfigYaml("service:\n  name: start-up-test\n")
+        .setEnvironment(Map.of())
+        .setSystemProperties(Map.of())
+        .setModules(List.of(first, second))
+        .setRegisterGlobal(false)
+        .set("server.enabled", "false")
+        .set("shutdown.hook", "false")
+        .build();
+
+    assertThat(calls).containsExactly("configure first", "configure second",
+        "configured on " + Thread.currentThread().getName());
+    obs.close();
+    assertThatThrownBy(() -> Observability.builder()
+            .setConfigYaml("service:\n  name: start-up-test\n")
+            .setEnvironment(Map.of())
+            .setSystemProperties(Map.of())
+            .setModules(List.of(second))
+            .setRegisterGlobal(false)
+            .set("server.enabled", "false")
+            .set("shutdown.hook", "false")
+            .set("fail_fast", "true")
+            .build())
+        .hasMessageContaining("module 'second' failed to configure")
+        .hasMessageContaining("late boom");
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();

@@ -174,6 +174,16 @@ public final class ObservabilityRuntime {
     ObservabilityRuntime runtime = new ObservabilityRuntime(config, resource, sdk, sdk,
         configured, built.summary(), startNanos);
     runtime.registerGlobal(request.registerGlobal());
+    for (SdkContributions.ConfiguredAction configuredAction : contributions.configuredActions) {
+      try {
+        configuredAction.action().run();
+      } catch (RuntimeException e) {
+        if (failFast) {
+          runtime.close();
+        }
+        moduleFailed(configuredAction.module(), "configure", e, failFast);
+      }
+    }
     if (config.get(CoreKeys.SHUTDOWN_HOOK)) {
       runtime.installShutdownHook();
     }
@@ -322,10 +332,14 @@ public final class ObservabilityRuntime {
 
   private static void moduleFailed(ObservabilityModule module, String phase, Exception e,
       boolean fatal) {
+    moduleFailed(module.name(), phase, e, fatal);
+  }
+
+  private static void moduleFailed(String module, String phase, Exception e, boolean fatal) {
     String message = e instanceof ModuleRequirementException
-        ? "obs: module '" + module.name() + "' is required by the configuration but cannot "
+        ? "obs: module '" + module + "' is required by the configuration but cannot "
             + phase + ": " + e.getMessage()
-        : "obs: module '" + module.name() + "' failed to " + phase + ": " + e;
+        : "obs: module '" + module + "' failed to " + phase + ": " + e;
     if (fatal) {
       throw new IllegalStateException(message, e);
     }
@@ -568,10 +582,12 @@ public final class ObservabilityRuntime {
     long deadline = System.nanoTime() + config.get(CoreKeys.SHUTDOWN_TIMEOUT).toNanos();
     // A start still running stops between two modules once it sees closed; wait for the module
     // it is in, within the deadline, so that module is stopped here and not left running.
-    try {
-      awaitStarted(Duration.ofMillis(remainingMillis(deadline) / 2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (startThread != null) { // null: init() failed before start-up began
+      try {
+        awaitStarted(Duration.ofMillis(remainingMillis(deadline) / 2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     List<ObservabilityModule> toStop;
     EndpointServerImpl endpoints;

@@ -26,6 +26,8 @@ final class SdkContributions implements SdkSetup {
 
   record ViewRegistration(InstrumentSelector selector, View view) {}
 
+  record ConfiguredAction(String module, Runnable action) {}
+
   private final ObsConfig config;
   private final Resource resource;
   private String currentModule = "obs-core";
@@ -39,6 +41,7 @@ final class SdkContributions implements SdkSetup {
   final List<ViewRegistration> views = new ArrayList<>();
   final List<MetricProducer> metricProducers = new ArrayList<>();
   final List<LogRecordProcessor> logRecordProcessors = new ArrayList<>();
+  final List<ConfiguredAction> configuredActions = new ArrayList<>();
 
   SdkContributions(ObsConfig config, Resource resource) {
     this.config = config;
@@ -122,5 +125,10 @@ final class SdkContributions implements SdkSetup {
   @Nullable
   TextMapPropagator propagator() {
     return propagator;
+  }
+
+  @Override
+  public void onConfigured(Runnable action) {
+    configuredActions.add(new ConfiguredAction(currentModule, Objects.requireNonNull(action, "action")));
   }
 }

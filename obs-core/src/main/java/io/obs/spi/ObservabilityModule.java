@@ -28,7 +28,7 @@ public interface ObservabilityModule {
   /** A short lower-case name, unique among modules: {@code tracing}, {@code metrics}, ... */
   String name();
 
-  /** Lower runs first. Core order values: metrics 100, tracing 200, logging 300, ebpf 400. */
+  /** Lower runs first. Core order values: logging 50, metrics 100, tracing 200, ebpf 400. */
   default int order() {
     return 1000;
   }

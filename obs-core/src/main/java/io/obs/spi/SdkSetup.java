@@ -62,4 +62,13 @@ public interface SdkSetup {
 
   /** Adds a log record processor that runs before the exporting processor, in call order. */
   void addLogRecordProcessor(LogRecordProcessor processor);
+
+  /**
+   * Runs the action once every module has configured and the SDK is built, still inside {@code
+   * init()} (modules start later, on obs's start-up thread). For what must hold as soon as
+   * {@code init()} returns but only after every module's {@code configure}: reading the current
+   * context, say, which closes OpenTelemetry's list of context-storage wrappers. Actions run in
+   * call order; a failing one is reported like a failed {@code configure} of its module.
+   */
+  void onConfigured(Runnable action);
 }

@@ -47,6 +47,25 @@ class FirstLogLineIT {
       LoggerFactory.getLogger("quiet").warn("shown at warn");
       System.exit(0);
     }
+    if (args.length > 0 && args[0].equals("span-after-init")) {
+      // Right after init(): the logging module starts later, on obs's start-up thread, but a line
+      // logged inside a span already carries its ids, and its own thread's name (no SLF4J
+      // substitute logger replaying it from another thread).
+      io.obs.Observability obs = io.obs.Observability.builder()
+          .setConfigYaml("service:\n  name: span-after-init\n")
+          .set("server.enabled", "false")
+          .set("metrics.exporter", "none")
+          .build();
+      io.opentelemetry.api.trace.Span span = obs.tracer("it").spanBuilder("work").startSpan();
+      try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
+        LoggerFactory.getLogger("first.line").info("inside the span");
+      } finally {
+        span.end();
+      }
+      System.out.println("span " + span.getSpanContext().getTraceId() + " "
+          + span.getSpanContext().getSpanId());
+      System.exit(0);
+    }
     org.slf4j.Logger log = LoggerFactory.getLogger("first.line");
     if (args.length > 0 && args[0].equals("pojo")) {
       log.info("order {}", StructuredArguments.kv("order", Map.of("id", 42)));
@@ -116,6 +135,18 @@ class FirstLogLineIT {
         .anySatisfy(l -> assertThat(l).contains(" WARN ").endsWith(" - shown at warn"))
         .noneSatisfy(l -> assertThat(l).contains("hidden by obs.yaml's level"))
         .noneSatisfy(l -> assertThat(l).startsWith("{"));
+  }
+
+  @Test
+  void aLineInASpanRightAfterInitCarriesItsIds(@TempDir Path dir) throws Exception {
+    List<String> lines = run(dir.resolve("classes.log"), "span-after-init");
+    String[] ids = lines.stream().filter(l -> l.startsWith("span ")).findFirst().orElseThrow()
+        .split(" ");
+    assertThat(lines).anySatisfy(l -> assertThat(l)
+        .contains("\"message\":\"inside the span\"")
+        .contains("\"thread\":\"main\"")
+        .contains("\"trace_id\":\"" + ids[1] + "\"")
+        .contains("\"span_id\":\"" + ids[2] + "\""));
   }
 
   @Test

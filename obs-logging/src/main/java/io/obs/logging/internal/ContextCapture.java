@@ -6,7 +6,8 @@ import io.opentelemetry.context.ContextStorage;
 
 /**
  * Internal: not for use outside obs. Reads the current OpenTelemetry context for a log event —
- * but only once {@code Observability.init()} has started the logging module.
+ * but only once every module has configured in {@code Observability.init()} (the logging module
+ * enables it through {@code SdkSetup.onConfigured}, before {@code init()} returns).
  *
  * <p>Why wait: OpenTelemetry applies {@code ContextStorage} wrappers only if they are added
  * before the context is first used, and obs modules (obs-ebpf-bridge, obs-logging's own MDC
@@ -26,7 +27,7 @@ public final class ContextCapture {
 
   private ContextCapture() {}
 
-  /** Called by the logging module when it starts; from then on events capture the context. */
+  /** Called once every module has configured; from then on events capture the context. */
   public static void enable() {
     enabled = true;
   }

@@ -29,6 +29,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,9 @@ public final class LoggingModule implements ObservabilityModule {
 
   @Override
   public int order() {
-    return 300;
+    // First: when Logback has not started yet, it starts in configure() on a thread of its own,
+    // and the other modules' configure() and the SDK build overlap with it.
+    return 50;
   }
 
   @Override
@@ -80,15 +83,39 @@ public final class LoggingModule implements ObservabilityModule {
   @Override
   public void configure(SdkSetup setup) {
     MdcContextStorage.install();
+    // Log events read the current context (trace and span ids) from when init() returns, but not
+    // before every module has added its context-storage wrapper: reading it closes the list.
+    setup.onConfigured(ContextCapture::enable);
     // obs.yaml's format, fields and levels apply before init() returns, so no line the
-    // application logs afterwards comes out in the defaults. start() runs later on obs's start
-    // thread; until then, a Logback that starts up meanwhile applies them itself
-    // (ObsLogbackConfigurator). One that is up already gets them here: cheap once it is running.
-    // The settings (a redactor of compiled patterns among them) are built only to be applied.
+    // application logs afterwards comes out in the defaults. A Logback that is up already gets
+    // them here. One that is not starts now, on a thread of its own while init() builds the SDK,
+    // and applies them itself as it starts (ObsLogbackConfigurator); init() waits for it before
+    // returning. Left to obs's start-up thread (Micrometer's first logger would start it there),
+    // it would still be starting when the application logs its first lines, and SLF4J would hand
+    // those to its substitute, which replays them later on that thread, without the caller's
+    // thread name or trace context, and warns on stderr.
     pending = setup.config();
-    if (ObsLogbackConfigurator.hasRun()
-        && LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
-      applySettings(logback, LogSettings.from(setup.config()), setup.config());
+    if (ObsLogbackConfigurator.hasRun()) {
+      if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+        applySettings(logback, LogSettings.from(setup.config()), setup.config());
+      }
+    } else {
+      Thread starter = new Thread(LoggingModule::startLogging, "obs-logging-start");
+      starter.setDaemon(true);
+      starter.start();
+      setup.onConfigured(() -> awaitLogging(starter));
+    }
+  }
+
+  private static void startLogging() {
+    LoggerFactory.getILoggerFactory();
+  }
+
+  private static void awaitLogging(Thread starter) {
+    try {
+      starter.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -117,8 +144,6 @@ public final class LoggingModule implements ObservabilityModule {
                   + " SLF4J provider from the class path.");
       return;
     }
-    // Every module has added its context-storage wrapper by now (configure runs before start).
-    ContextCapture.enable();
     boolean export = config.get(CoreKeys.LOGS_ENABLED);
     synchronized (writers) {
       writers.clear();

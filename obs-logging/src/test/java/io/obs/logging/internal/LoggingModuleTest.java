@@ -46,7 +46,7 @@ class LoggingModuleTest {
   void moduleIsNamedLoggingAndOrderedAfterTracing() {
     LoggingModule module = new LoggingModule();
     assertThat(module.name()).isEqualTo("logging");
-    assertThat(module.order()).isEqualTo(300);
+    assertThat(module.order()).isEqualTo(50);
     assertThat(module.configKeys()).isEqualTo(LoggingKeys.ALL);
   }
 }
