@@ -182,6 +182,9 @@ class ObservabilityTest {
         .addSpanExporter(spans)
         .build();
     obs.tracer("t").spanBuilder("s").startSpan().end();
+    // Waits for the modules to start (on obs's start-up thread); a close() before would stop
+    // the start-up between two modules instead.
+    assertThat(obs.modules()).containsExactly("first", "second");
     obs.close();
 
     assertThat(events).containsExactly("configure first hi", "configure second hello",
