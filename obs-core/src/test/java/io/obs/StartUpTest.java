@@ -185,57 +185,47 @@ class StartUpTest {
   @Test
   void onConfiguredActionsRunInsideInitAfterEveryModuleConfigured() {
     List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
-    ObservabilityModule first = new ObservabilityModule() {
-      @Override
-      public String name() {
-        return "first";
-      }
-
-      @Override
-      public void configure(io.obs.spi.SdkSetup setup) {
-        calls.add("configure first");
-        setup.onConfigured(() -> calls.add("configured on " + Thread.currentThread().getName()));
-      }
-    };
-    ObservabilityModule second = new ObservabilityModule() {
-      @Override
-      public String name() {
-        return "second";
-      }
-
-      @Override
-      public void configure(io.obs.spi.SdkSetup setup) {
-        calls.add("configure second");
-        setup.onConfigured(() -> {
-          throw new IllegalStateException("late boom");
-        });
-      }
-    };
-    Observability obs = Observability.builder()
-        .setConfigYaml("service:\n  name: start-up-test\n")
-        .setEnvironment(Map.of())
-        .setSystemProperties(Map.of())
-        .setModules(List.of(first, second))
-        .setRegisterGlobal(false)
-        .set("server.enabled", "false")
-        .set("shutdown.hook", "false")
-        .build();
+    ObservabilityModule first = onConfigured("first", calls,
+        () -> calls.add("configured on " + Thread.currentThread().getName()));
+    ObservabilityModule second = onConfigured("second", calls, () -> {
+      throw new IllegalStateException("late boom");
+    });
+    Observability obs = withoutServer(List.of(first, second)).build();
 
     assertThat(calls).containsExactly("configure first", "configure second",
         "configured on " + Thread.currentThread().getName());
     obs.close();
-    assertThatThrownBy(() -> Observability.builder()
-            .setConfigYaml("service:\n  name: start-up-test\n")
-            .setEnvironment(Map.of())
-            .setSystemProperties(Map.of())
-            .setModules(List.of(second))
-            .setRegisterGlobal(false)
-            .set("server.enabled", "false")
-            .set("shutdown.hook", "false")
-            .set("fail_fast", "true")
-            .build())
+    assertThatThrownBy(() -> withoutServer(List.of(second)).set("fail_fast", "true").build())
         .hasMessageContaining("module 'second' failed to configure")
         .hasMessageContaining("late boom");
+  }
+
+  /** A module that records its configure() and asks for the action once all are configured. */
+  private static ObservabilityModule onConfigured(String name, List<String> calls,
+      Runnable action) {
+    return new ObservabilityModule() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public void configure(io.obs.spi.SdkSetup setup) {
+        calls.add("configure " + name);
+        setup.onConfigured(action);
+      }
+    };
+  }
+
+  private static Observability.Builder withoutServer(List<ObservabilityModule> modules) {
+    return Observability.builder()
+        .setConfigYaml("service:\n  name: start-up-test\n")
+        .setEnvironment(Map.of())
+        .setSystemProperties(Map.of())
+        .setModules(modules)
+        .setRegisterGlobal(false)
+        .set("server.enabled", "false")
+        .set("shutdown.hook", "false");
   }
 
   private static int freePort() throws IOException {
