@@ -2,11 +2,11 @@
 package io.obs.ebpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.obs.Observability;
-import io.obs.ebpf.internal.AvailabilityProbe;
 import io.obs.ebpf.internal.BpfException;
+
+import io.obs.ebpf.internal.KernelTestSupport;
 import io.obs.ebpf.internal.ProgramStatus;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -50,11 +50,7 @@ class EbpfBridgeIT {
 
   @BeforeAll
   static void requireKernelAccess() {
-    AvailabilityProbe.Availability a = AvailabilityProbe.probe();
-    if (!a.isAvailable()) {
-      System.out.println("[obs-ebpf] kernel test skipped: " + a.reason());
-    }
-    assumeTrue(a.isAvailable(), a.reason());
+    KernelTestSupport.assumeKernelAccess();
   }
 
   @AfterEach
@@ -69,15 +65,8 @@ class EbpfBridgeIT {
   }
 
   private static Observability start(InMemoryMetricReader reader) throws InterruptedException {
-    Observability obs = Observability.builder()
-        .setModules(List.of(new EbpfBridge()))
-        .setRegisterGlobal(false)
-        .setConfigYaml("service:\n  name: ebpf-it\nebpf:\n  poll_interval: 20ms\n")
-        .set("traces.exporter", "none")
-        .set("metrics.exporter", "none")
-        .set("logs.exporter", "none")
-        .set("shutdown.hook", "false")
-        .set("server.enabled", "false")
+    Observability obs = KernelTestSupport.bridgeOnly(
+            "service:\n  name: ebpf-it\nebpf:\n  poll_interval: 20ms\n")
         .addMetricReader(reader)
         .build();
     awaitAttached(obs);

@@ -2,12 +2,12 @@
 package io.obs.ebpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.obs.Observability;
-import io.obs.ebpf.internal.AvailabilityProbe;
 import io.obs.ebpf.internal.ContextPublisher;
+
+import io.obs.ebpf.internal.KernelTestSupport;
 import io.obs.tracing.http.TracingHttpClient;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -22,12 +22,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
+
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -54,22 +54,10 @@ class HttpClientConnectIT {
 
   @BeforeAll
   static void start() throws Exception {
-    AvailabilityProbe.Availability a = AvailabilityProbe.probe();
-    if (!a.isAvailable()) {
-      System.out.println("[obs-ebpf] kernel test skipped: " + a.reason());
-    }
-    assumeTrue(a.isAvailable(), a.reason());
+    KernelTestSupport.assumeKernelAccess();
     obs =
-        Observability.builder()
-            .setModules(List.of(new EbpfBridge()))
-            .setRegisterGlobal(false)
-            .setConfigYaml(
+        KernelTestSupport.bridgeOnly(
                 "service:\n  name: ebpf-http-client-it\nebpf:\n  poll_interval: 20ms\n")
-            .set("traces.exporter", "none")
-            .set("metrics.exporter", "none")
-            .set("logs.exporter", "none")
-            .set("shutdown.hook", "false")
-            .set("server.enabled", "false")
             .addSpanExporter(SPANS)
             .build();
     // ebpf.enabled: auto loads after init(): a scope opened meanwhile publishes nothing, and its

@@ -2,24 +2,22 @@
 package io.obs.ebpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
 import io.obs.Observability;
-import io.obs.ebpf.internal.AvailabilityProbe;
 import io.obs.ebpf.internal.ContextPublisher;
 import io.obs.ebpf.internal.KernelTelemetry;
+import io.obs.ebpf.internal.KernelTestSupport;
 import io.obs.ebpf.internal.ThreadContextTable;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.net.HttpURLConnection;
-import java.net.URL;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
@@ -31,10 +29,12 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -86,27 +86,15 @@ class TraceCorrelationIT {
 
   @BeforeAll
   static void start() {
-    AvailabilityProbe.Availability a = AvailabilityProbe.probe();
-    if (!a.isAvailable()) {
-      System.out.println("[obs-ebpf] kernel test skipped: " + a.reason());
-    }
-    assumeTrue(a.isAvailable(), a.reason());
+    KernelTestSupport.assumeKernelAccess();
     Logger kernel = (Logger) LoggerFactory.getLogger(KernelTelemetry.LOGGER);
     LOGS.setContext(kernel.getLoggerContext());
     LOGS.start();
     kernel.addAppender(LOGS);
     obs =
-        Observability.builder()
-            .setModules(List.of(new EbpfBridge()))
-            .setRegisterGlobal(false)
-            .setConfigYaml(
+        KernelTestSupport.bridgeOnly(
                 "service:\n  name: ebpf-trace-it\nebpf:\n  enabled: true\n  poll_interval: 20ms\n"
                     + "  programs:\n    sched: true\n")
-            .set("traces.exporter", "none")
-            .set("metrics.exporter", "none")
-            .set("logs.exporter", "none")
-            .set("shutdown.hook", "false")
-            .set("server.enabled", "false")
             .addSpanExporter(SPANS)
             .addMetricReader(METRICS)
             .build();

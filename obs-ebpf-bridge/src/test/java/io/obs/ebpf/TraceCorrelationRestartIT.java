@@ -2,11 +2,11 @@
 package io.obs.ebpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.obs.Observability;
-import io.obs.ebpf.internal.AvailabilityProbe;
 import io.obs.ebpf.internal.ContextPublisher;
+
+import io.obs.ebpf.internal.KernelTestSupport;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -17,7 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
+
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -49,26 +49,15 @@ class TraceCorrelationRestartIT {
 
   private Observability start() {
     spans = InMemorySpanExporter.create();
-    return Observability.builder()
-        .setModules(List.of(new EbpfBridge()))
-        .setRegisterGlobal(false)
-        .setConfigYaml("service:\n  name: ebpf-restart-it\nebpf:\n  enabled: true\n  poll_interval: 20ms\n")
-        .set("traces.exporter", "none")
-        .set("metrics.exporter", "none")
-        .set("logs.exporter", "none")
-        .set("shutdown.hook", "false")
-        .set("server.enabled", "false")
+    return KernelTestSupport.bridgeOnly(
+            "service:\n  name: ebpf-restart-it\nebpf:\n  enabled: true\n  poll_interval: 20ms\n")
         .addSpanExporter(spans)
         .build();
   }
 
   @Test
   void aSecondSessionNeverUsesARecordLeftFromTheFirst() throws Exception {
-    AvailabilityProbe.Availability a = AvailabilityProbe.probe();
-    if (!a.isAvailable()) {
-      System.out.println("[obs-ebpf] kernel test skipped: " + a.reason());
-    }
-    assumeTrue(a.isAvailable(), a.reason());
+    KernelTestSupport.assumeKernelAccess();
     String run = UUID.randomUUID().toString();
 
     Observability first = start();

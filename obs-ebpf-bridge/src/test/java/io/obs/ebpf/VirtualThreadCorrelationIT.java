@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.obs.Observability;
-import io.obs.ebpf.internal.AvailabilityProbe;
 import io.obs.ebpf.internal.ContextPublisher;
+
+import io.obs.ebpf.internal.KernelTestSupport;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -48,11 +49,7 @@ class VirtualThreadCorrelationIT {
 
   @BeforeAll
   static void start() {
-    AvailabilityProbe.Availability a = AvailabilityProbe.probe();
-    if (!a.isAvailable()) {
-      System.out.println("[obs-ebpf] kernel test skipped: " + a.reason());
-    }
-    assumeTrue(a.isAvailable(), a.reason());
+    KernelTestSupport.assumeKernelAccess();
     boolean virtual = Runtime.version().feature() >= 21;
     if (!virtual) {
       System.out.println(
@@ -60,16 +57,8 @@ class VirtualThreadCorrelationIT {
     }
     assumeTrue(virtual, "no virtual threads before Java 21");
     obs =
-        Observability.builder()
-            .setModules(List.of(new EbpfBridge()))
-            .setRegisterGlobal(false)
-            .setConfigYaml(
+        KernelTestSupport.bridgeOnly(
                 "service:\n  name: ebpf-vthread-it\nebpf:\n  enabled: true\n  poll_interval: 20ms\n")
-            .set("traces.exporter", "none")
-            .set("metrics.exporter", "none")
-            .set("logs.exporter", "none")
-            .set("shutdown.hook", "false")
-            .set("server.enabled", "false")
             .addSpanExporter(SPANS)
             .build();
     assertThat(ContextPublisher.isWrapped()).isTrue();

@@ -139,19 +139,8 @@ public final class KernelMetrics implements AutoCloseable {
    * @param session the running session, or null when the bridge is off
    * @param programs what to report in {@code obs.ebpf.program.up}
    * @param peerLimit distinct {@code peer} values before folding into "other"
-   */
-  public static KernelMetrics bind(
-      Meter kernelMeter,
-      Meter selfMeter,
-      @Nullable KernelSession session,
-      List<ProgramStatus> programs,
-      int peerLimit) {
-    return bind(kernelMeter, selfMeter, session, programs, peerLimit, null);
-  }
-
-  /**
-   * Like {@link #bind(Meter, Meter, KernelSession, List, int)}; the histograms also carry
-   * exemplars for the spans {@code exemplars} collected (see {@link ExemplarSpans}).
+   * @param exemplars the spans whose exemplars the histograms carry (see {@link ExemplarSpans}),
+   *     or null for none
    */
   public static KernelMetrics bind(
       Meter kernelMeter,

@@ -4,7 +4,6 @@ package io.obs.ebpf.internal;
 import io.obs.Observability;
 import io.obs.ebpf.EbpfBridge;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Child-JVM entry point of UnprivilegedProbeIT: starts obs with the bridge in auto mode, does
@@ -15,15 +14,7 @@ public final class BridgeMain {
 
   public static void main(String[] args) throws Exception {
     try (Observability obs =
-        Observability.builder()
-            .setModules(List.of(new EbpfBridge()))
-            .setRegisterGlobal(false)
-            .setConfigYaml("service:\n  name: unprivileged\n")
-            .set("traces.exporter", "none")
-            .set("metrics.exporter", "none")
-            .set("logs.exporter", "none")
-            .set("server.enabled", "false")
-            .set("shutdown.hook", "false")
+        KernelTestSupport.bridgeOnly("service:\n  name: unprivileged\n")
             .build()) {
       EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
       bridge.awaitLoaded(Duration.ofSeconds(30)); // ebpf.enabled: auto loads after init()

@@ -267,15 +267,7 @@ public final class EbpfMeasurements {
 
   private static double[] withBridge(Measured m) throws Exception {
     try (Observability obs =
-        Observability.builder()
-            .setModules(List.of(new EbpfBridge()))
-            .setRegisterGlobal(false)
-            .setConfigYaml("service:\n  name: measure\n")
-            .set("traces.exporter", "none")
-            .set("metrics.exporter", "none")
-            .set("logs.exporter", "none")
-            .set("server.enabled", "false")
-            .set("shutdown.hook", "false")
+        KernelTestSupport.bridgeOnly("service:\n  name: measure\n")
             .build()) {
       EbpfBridge bridge = obs.component(EbpfBridge.class).orElseThrow();
       if (!bridge.awaitLoaded(java.time.Duration.ofSeconds(30))) {

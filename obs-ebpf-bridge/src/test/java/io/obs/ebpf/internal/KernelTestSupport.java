@@ -17,12 +17,32 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** Shared by the kernel tests: the skip rule, event collection, bounded waits, child JVMs. */
-final class KernelTestSupport {
+/**
+ * Shared by the kernel tests: the skip rule, an obs with only the bridge, event collection,
+ * bounded waits, child JVMs.
+ */
+public final class KernelTestSupport {
   private KernelTestSupport() {}
 
+  /**
+   * An obs with the bridge as its only module, nothing exported by the SDK's own exporters, no
+   * endpoint server and no shutdown hook; {@code configYaml} names the service and sets {@code
+   * ebpf.*}.
+   */
+  public static io.obs.Observability.Builder bridgeOnly(String configYaml) {
+    return io.obs.Observability.builder()
+        .setModules(List.of(new io.obs.ebpf.EbpfBridge()))
+        .setRegisterGlobal(false)
+        .setConfigYaml(configYaml)
+        .set("traces.exporter", "none")
+        .set("metrics.exporter", "none")
+        .set("logs.exporter", "none")
+        .set("shutdown.hook", "false")
+        .set("server.enabled", "false");
+  }
+
   /** Skips (with the exact reason printed) unless programs can be loaded here. */
-  static void assumeKernelAccess() {
+  public static void assumeKernelAccess() {
     AvailabilityProbe.Availability a = AvailabilityProbe.probe();
     if (!a.isAvailable()) {
       System.out.println("[obs-ebpf] kernel test skipped: " + a.reason());

@@ -96,16 +96,8 @@ public final class StartupMeasurements {
     long cpu0 = threads.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     try (Observability obs =
-        Observability.builder()
-            .setModules(List.of(new EbpfBridge()))
-            .setRegisterGlobal(false)
-            .setConfigYaml("service:\n  name: startup\n")
+        KernelTestSupport.bridgeOnly("service:\n  name: startup\n")
             .set("ebpf.enabled", mode)
-            .set("traces.exporter", "none")
-            .set("metrics.exporter", "none")
-            .set("logs.exporter", "none")
-            .set("server.enabled", "false")
-            .set("shutdown.hook", "false")
             .build()) {
       long wall = System.nanoTime() - t0;
       long cpu = threads.getCurrentThreadCpuTime() - cpu0;
