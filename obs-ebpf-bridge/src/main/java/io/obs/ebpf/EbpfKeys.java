@@ -6,6 +6,7 @@ import io.obs.ebpf.internal.EbpfSettings;
 import io.obs.ebpf.internal.Syscalls;
 import java.time.Duration;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The {@code obs.yaml} keys of obs-ebpf-bridge, all under {@code ebpf.}. Like every obs key each
@@ -53,7 +54,7 @@ public final class EbpfKeys {
 
   public static final ConfigKey<List<String>> SYSCALLS =
       ConfigKey.list("ebpf.syscalls")
-          .defaultValue(List.copyOf(EbpfSettings.DEFAULT_SYSCALLS.stream().sorted().toList()))
+          .defaultValue(List.copyOf(new TreeSet<>(EbpfSettings.DEFAULT_SYSCALLS)))
           .allowedValues(Syscalls.names().toArray(new String[0]))
           .description(
               "Syscalls measured into syscall.duration and reported when they fail or are slow."

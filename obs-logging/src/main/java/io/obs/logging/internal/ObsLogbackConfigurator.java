@@ -56,6 +56,7 @@ public final class ObsLogbackConfigurator extends ContextAwareBase implements Co
   @Override
   public ExecutionStatus configure(LoggerContext context) {
     ran = true;
+    StderrStatusListener.install(context, System.err);
     Optional<String> userConfig = UserLogbackConfig.find(classLoader, systemProperties);
     if (userConfig.isPresent()) {
       addInfo("obs-logging: found " + userConfig.get() + "; leaving Logback configuration to it."

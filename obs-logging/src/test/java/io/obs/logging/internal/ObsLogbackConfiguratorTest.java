@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.core.status.StatusUtil;
 import io.obs.logging.ObsAppender;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -46,6 +47,8 @@ class ObsLogbackConfiguratorTest {
         .isInstanceOf(ObsAppender.class)
         .matches(a -> a.isStarted());
     assertThat(root.getLevel()).hasToString("INFO");
+    // With a listener in place Logback skips StatusPrinter and its time-zone set-up.
+    assertThat(StatusUtil.contextHasStatusListener(context)).isTrue();
   }
 
   @Test
@@ -68,6 +71,8 @@ class ObsLogbackConfiguratorTest {
     configurator.setContext(context);
     assertThat(configurator.configure(context)).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
     assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders()).isExhausted();
+    // The user's file is parsed next; its problems reach stderr through obs's listener.
+    assertThat(StatusUtil.contextHasStatusListener(context)).isTrue();
   }
 
   @Test
