@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * Cold start of {@code Observability.init()} in fresh JVMs, broken down by module, against
  * baselines measured in fresh JVMs of the same run. Run through {@code ColdStart report <runs>
  * [variant,...]}; one child JVM per measurement, variants interleaved round by round so machine
- * noise hits all of them alike. Every figure is a median, printed with its ratio to the bare SDK.
+ * noise hits all of them alike. Every figure is a median; the ratio to the bare SDK is the median
+ * of each round's ratio (see {@link #pairedRatio}).
  *
  * <p>Variants:
  *
@@ -45,10 +46,13 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>Each child prints one line: {@code COLDSTART <variant> <init micros> <started micros>
- * <retained heap bytes>}. {@code init} is the time until {@code init()} returns, which is what the
- * application waits for; {@code started} the time until obs's background start-up has finished as
- * well (server bound, every module started). Retained heap is used heap right after repeated full
- * GCs once started, minus the same just before the timed part.
+ * <retained heap bytes> <init cpu micros>}. {@code init} is the time until {@code init()} returns,
+ * which is what the application waits for; {@code started} the time until obs's background
+ * start-up has finished as well (server bound, every module started). Retained heap is used heap
+ * right after repeated full GCs once started, minus the same just before the timed part. {@code
+ * init cpu} is the CPU time the whole process used while {@code init()} ran, every thread
+ * included: the JIT compilers', Logback's start and obs's start-up thread as well as the caller's.
+ * Compared with {@code init}, it shows how far the start-up already runs in parallel.
  *
  * <p>A variant suffixed {@code @before} (say {@code all@before}) runs in a child whose classpath is
  * the system property {@code coldstart.before.cp}, to compare two builds of obs in one run.
@@ -74,6 +78,7 @@ public final class ColdStart {
       org.slf4j.LoggerFactory.getLogger("app").info("application starting");
     }
     long before = settledHeap();
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     AutoCloseable running;
     if (variant.equals("sdk")) {
@@ -85,13 +90,14 @@ public final class ColdStart {
       running = obs();
     }
     long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+    long cpuMicros = TimeUnit.NANOSECONDS.toMicros(processCpuNanos() - cpuStart);
     if (running instanceof Observability obs && !obs.awaitStarted(Duration.ofSeconds(30))) {
       throw new IllegalStateException("obs did not finish starting within 30 s");
     }
     long startedMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
     long after = settledHeap();
     System.out.println("COLDSTART " + variant + " " + micros + " " + startedMicros + " "
-        + (after - before));
+        + (after - before) + " " + cpuMicros);
     if (System.getenv("COLDSTART_HOLD") != null) {
       // Keeps the JVM alive for jcmd GC.class_histogram.
       Thread.sleep(Long.parseLong(System.getenv("COLDSTART_HOLD")) * 1000);
@@ -120,6 +126,11 @@ public final class ColdStart {
             W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
         .build();
     return sdk;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /**
@@ -155,10 +166,12 @@ public final class ColdStart {
     Map<String, List<Long>> micros = new LinkedHashMap<>();
     Map<String, List<Long>> startedMicros = new LinkedHashMap<>();
     Map<String, List<Long>> bytes = new LinkedHashMap<>();
+    Map<String, List<Long>> cpuMicros = new LinkedHashMap<>();
     for (String variant : variants) {
       micros.put(variant, new ArrayList<>());
       startedMicros.put(variant, new ArrayList<>());
       bytes.put(variant, new ArrayList<>());
+      cpuMicros.put(variant, new ArrayList<>());
     }
     for (int i = 0; i < runs; i++) {
       // Rotate the order each round so no variant always runs right after a heavy one.
@@ -168,25 +181,31 @@ public final class ColdStart {
         micros.get(variant).add(result[0]);
         startedMicros.get(variant).add(result[1]);
         bytes.get(variant).add(result[2]);
+        if (result[3] >= 0) {
+          cpuMicros.get(variant).add(result[3]);
+        }
       }
     }
-    long sdkMicros = micros.containsKey("sdk") ? median(micros.get("sdk")) : 0;
+    List<Long> sdkMicros = micros.get("sdk");
     long sdkBytes = bytes.containsKey("sdk") ? median(bytes.get("sdk")) : 0;
-    System.out.printf("cold start over %d fresh JVMs per variant (medians; min-max in brackets)%n",
-        runs);
-    System.out.printf("  %-19s %9s %17s %8s %12s %9s %9s%n", "variant", "init ms", "[min-max]",
-        "x sdk", "started ms", "heap MB", "+sdk MB");
+    System.out.printf("cold start over %d fresh JVMs per variant (medians; min-max in brackets;"
+        + " x sdk is the median of each round's ratio to the bare SDK)%n", runs);
+    System.out.printf("  %-19s %9s %17s %8s %11s %12s %9s %9s%n", "variant", "init ms",
+        "[min-max]", "x sdk", "init cpu ms", "started ms", "heap MB", "+sdk MB");
     for (String variant : variants) {
       long m = median(micros.get(variant));
       long b = median(bytes.get(variant));
-      System.out.printf("  %-19s %9.1f [%6.1f-%7.1f] %8s %12.1f %9.2f %9s%n", variant,
+      List<Long> cpu = cpuMicros.get(variant);
+      System.out.printf("  %-19s %9.1f [%6.1f-%7.1f] %8s %11s %12.1f %9.2f %9s%n", variant,
           m / 1000.0,
           Collections.min(micros.get(variant)) / 1000.0,
           Collections.max(micros.get(variant)) / 1000.0,
-          sdkMicros > 0 ? String.format("%.2f", (double) m / sdkMicros) : "-",
+          sdkMicros != null ? String.format("%.2f", pairedRatio(micros.get(variant), sdkMicros))
+              : "-",
+          cpu.isEmpty() ? "-" : String.format("%.0f", median(cpu) / 1000.0),
           median(startedMicros.get(variant)) / 1000.0,
           b / 1e6,
-          sdkMicros > 0 ? String.format("%+.2f", (b - sdkBytes) / 1e6) : "-");
+          sdkMicros != null ? String.format("%+.2f", (b - sdkBytes) / 1e6) : "-");
     }
   }
 
@@ -194,7 +213,10 @@ public final class ColdStart {
     return variant.endsWith("@before") ? variant.substring(0, variant.length() - 7) : variant;
   }
 
-  /** Runs one fresh JVM for the variant; returns {init micros, started micros, retained bytes}. */
+  /**
+   * Runs one fresh JVM for the variant; returns {init micros, started micros, retained bytes, init
+   * cpu micros or -1}.
+   */
   private static long[] child(String variantName) throws Exception {
     String variant = mode(variantName);
     String classpath = variantName.equals(variant)
@@ -239,13 +261,30 @@ public final class ColdStart {
     if (!process.waitFor(60, TimeUnit.SECONDS) || line == null) {
       throw new IllegalStateException("child JVM for " + variant + " failed");
     }
+    // Older builds of the harness (run as @before) print fewer figures: no started figure (nothing
+    // ran after init), no CPU figure (-1).
     String[] parts = line.trim().split(" ");
-    if (parts.length == 4) { // a build from before the started figure: nothing ran afterwards
-      return new long[] {
-          Long.parseLong(parts[2]), Long.parseLong(parts[2]), Long.parseLong(parts[3])};
+    long init = Long.parseLong(parts[2]);
+    if (parts.length == 4) {
+      return new long[] {init, init, Long.parseLong(parts[3]), -1};
     }
-    return new long[] {
-        Long.parseLong(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4])};
+    return new long[] {init, Long.parseLong(parts[3]), Long.parseLong(parts[4]),
+        parts.length > 5 ? Long.parseLong(parts[5]) : -1};
+  }
+
+  /**
+   * The median over rounds of the variant's time divided by the bare SDK's time in the same round.
+   * Both ran within seconds of each other, so a slow or fast phase of a shared machine (steal
+   * time, another tenant) moves both and mostly cancels out, which a ratio of the two medians,
+   * taken from different rounds, does not do.
+   */
+  private static double pairedRatio(List<Long> variant, List<Long> sdk) {
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 0; round < variant.size(); round++) {
+      ratios.add((double) variant.get(round) / sdk.get(round));
+    }
+    Collections.sort(ratios);
+    return ratios.get(ratios.size() / 2);
   }
 
   private static long median(List<Long> values) {
