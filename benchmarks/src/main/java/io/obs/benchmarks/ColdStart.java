@@ -12,16 +12,23 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 
 /**
  * Cold start of {@code Observability.init()} in fresh JVMs, broken down by module, against
@@ -54,6 +61,12 @@ import java.util.concurrent.TimeUnit;
  * included: the JIT compilers', Logback's start and obs's start-up thread as well as the caller's.
  * Compared with {@code init}, it shows how far the start-up already runs in parallel.
  *
+ * <p>A variant suffixed {@code -cds} ({@code sdk-cds}, {@code all-cds}) runs with a dynamic
+ * class-data sharing archive (AppCDS) made by one training run of the same variant before the
+ * rounds start: the JVM then maps the classes it loaded at start-up instead of reading, parsing and
+ * verifying them again, which is what most of a cold start is. The children's class path is all
+ * jars then (CDS refuses directories), so the harness's own classes go into a temporary jar.
+ *
  * <p>A variant suffixed {@code @before} (say {@code all@before}) runs in a child whose classpath is
  * the system property {@code coldstart.before.cp}, to compare two builds of obs in one run.
  */
@@ -62,7 +75,19 @@ public final class ColdStart {
   private static final String[] MODULES = {"tracing", "metrics", "logging", "ebpf"};
 
   private static final List<String> ALL_VARIANTS = List.of("sdk", "logback", "logback-obs", "core",
-      "core+tracing", "core+metrics", "core+logging", "core+ebpf", "all", "all-logged");
+      "core+tracing", "core+metrics", "core+logging", "core+ebpf", "all", "all-logged", "sdk-cds",
+      "all-cds");
+
+  private static final String CDS = "-cds";
+
+  /** Per variant, the class-data archive of its training run; made on first use. */
+  private static final Map<String, Path> ARCHIVES = new HashMap<>();
+
+  /**
+   * Per class-path directory, the jar made of it, made once: an archive is only used with the
+   * class path it was made with.
+   */
+  private static final Map<Path, Path> JARS = new HashMap<>();
 
   private ColdStart() {}
 
@@ -218,8 +243,10 @@ public final class ColdStart {
    * cpu micros or -1}.
    */
   private static long[] child(String variantName) throws Exception {
-    String variant = mode(variantName);
-    String classpath = variantName.equals(variant)
+    String mode = mode(variantName);
+    boolean cds = mode.endsWith(CDS);
+    String variant = cds ? mode.substring(0, mode.length() - CDS.length()) : mode;
+    String classpath = variantName.equals(mode)
         ? System.getProperty("java.class.path")
         : System.getProperty("coldstart.before.cp");
     if (classpath == null) {
@@ -239,9 +266,32 @@ public final class ColdStart {
       }
     }
     classpath = String.join(File.pathSeparator, entries);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(java, "-XX:+UseSerialGC", "-cp", classpath,
-        ColdStart.class.getName(), variant).redirectError(ProcessBuilder.Redirect.DISCARD);
+    List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+    if (cds) {
+      classpath = jarsOnly(classpath);
+      jvmOptions.add("-XX:SharedArchiveFile=" + archive(variantName, variant, classpath));
+    }
+    String line = run(variant, classpath, jvmOptions);
+    // Older builds of the harness (run as @before) print fewer figures: no started figure (nothing
+    // ran after init), no CPU figure (-1).
+    String[] parts = line.trim().split(" ");
+    long init = Long.parseLong(parts[2]);
+    if (parts.length == 4) {
+      return new long[] {init, init, Long.parseLong(parts[3]), -1};
+    }
+    return new long[] {init, Long.parseLong(parts[3]), Long.parseLong(parts[4]),
+        parts.length > 5 ? Long.parseLong(parts[5]) : -1};
+  }
+
+  /** Runs one child JVM of the variant and returns the line it printed. */
+  private static String run(String variant, String classpath, List<String> jvmOptions)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classpath, ColdStart.class.getName(), variant));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
     if (variant.startsWith("core")) {
       String kept = variant.startsWith("core+") ? variant.substring("core+".length()) : "";
       for (String module : MODULES) {
@@ -261,15 +311,60 @@ public final class ColdStart {
     if (!process.waitFor(60, TimeUnit.SECONDS) || line == null) {
       throw new IllegalStateException("child JVM for " + variant + " failed");
     }
-    // Older builds of the harness (run as @before) print fewer figures: no started figure (nothing
-    // ran after init), no CPU figure (-1).
-    String[] parts = line.trim().split(" ");
-    long init = Long.parseLong(parts[2]);
-    if (parts.length == 4) {
-      return new long[] {init, init, Long.parseLong(parts[3]), -1};
+    return line;
+  }
+
+  /**
+   * The class-data archive for a {@code -cds} variant: one training run of the variant that writes
+   * what it loaded when it exits ({@code -XX:ArchiveClassesAtExit}), made once per report.
+   */
+  private static Path archive(String variantName, String variant, String classpath)
+      throws Exception {
+    Path archive = ARCHIVES.get(variantName);
+    if (archive == null) {
+      archive = Files.createTempFile("coldstart-" + variant + "-", ".jsa");
+      Files.delete(archive);
+      archive.toFile().deleteOnExit();
+      run(variant, classpath, List.of("-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + archive));
+      if (!Files.isRegularFile(archive)) {
+        throw new IllegalStateException("the training run of " + variantName
+            + " wrote no class-data archive to " + archive);
+      }
+      ARCHIVES.put(variantName, archive);
     }
-    return new long[] {init, Long.parseLong(parts[3]), Long.parseLong(parts[4]),
-        parts.length > 5 ? Long.parseLong(parts[5]) : -1};
+    return archive;
+  }
+
+  /** The class path with each directory replaced by a temporary jar of its files. */
+  private static String jarsOnly(String classpath) throws IOException {
+    List<String> entries = new ArrayList<>();
+    for (String entry : classpath.split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      entries.add(Files.isDirectory(path) ? jarOf(path).toString() : entry);
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  private static Path jarOf(Path directory) throws IOException {
+    Path made = JARS.get(directory);
+    if (made != null) {
+      return made;
+    }
+    Path jar = Files.createTempFile("coldstart-classes-", ".jar");
+    jar.toFile().deleteOnExit();
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(directory)) {
+      files = walk.filter(Files::isRegularFile).sorted().toList();
+    }
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      for (Path file : files) {
+        out.putNextEntry(new JarEntry(directory.relativize(file).toString().replace('\\', '/')));
+        Files.copy(file, out);
+        out.closeEntry();
+      }
+    }
+    JARS.put(directory, jar);
+    return jar;
   }
 
   /**
