@@ -2,6 +2,8 @@
 package io.obs;
 
 import io.obs.config.ObsConfig;
+import io.obs.internal.HostSettings;
+import io.obs.internal.Hosting;
 import io.obs.internal.ObservabilityRuntime;
 import io.obs.internal.RuntimeRequest;
 import io.obs.spi.ObservabilityModule;
@@ -35,9 +37,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #init()} finds the configuration in this order: the system property {@code
  * obs.config}, the environment variable {@code OBS_CONFIG}, {@code ./obs.yaml}, {@code obs.yaml}
- * on the classpath, else defaults only. A second {@code init} with the same configuration returns
- * the same instance; with a different one it fails. The instance is closed by {@link #close()},
- * {@link #shutdown()} or the JVM shutdown hook, whichever comes first.
+ * on the classpath, else defaults only. While an instance runs, {@code init()} returns it, however
+ * it was started (by the application, or by a framework integration such as the Spring Boot
+ * starter); a builder that asks for a different configuration fails. The instance is closed by
+ * {@link #close()}, {@link #shutdown()} or the JVM shutdown hook, whichever comes first.
  *
  * @since 0.1.0
  */
@@ -45,6 +48,21 @@ public final class Observability implements AutoCloseable {
 
   private static final Object LOCK = new Object();
   private static @Nullable Observability current;
+
+  static {
+    Hosting.register(new Hosting.Access() {
+      @Override
+      public Observability build(Builder builder, HostSettings host) {
+        builder.host = host;
+        return builder.build();
+      }
+
+      @Override
+      public ObservabilityRuntime runtime(Observability observability) {
+        return observability.runtime;
+      }
+    });
+  }
 
   private final ObservabilityRuntime runtime;
   private final RuntimeRequest request;
@@ -192,6 +210,7 @@ public final class Observability implements AutoCloseable {
     private final List<LogRecordExporter> logRecordExporters = new ArrayList<>();
     private @Nullable List<ObservabilityModule> modules;
     private boolean registerGlobal = true;
+    private @Nullable HostSettings host;
 
     private Builder() {}
 
@@ -258,8 +277,9 @@ public final class Observability implements AutoCloseable {
     }
 
     /**
-     * Resolves the configuration and starts obs, or returns the running instance when it was
-     * started with an equal configuration.
+     * Resolves the configuration and starts obs, or returns the running instance: always for a
+     * builder given nothing but defaults (what {@code init()} uses), otherwise when it was started
+     * with an equal configuration.
      *
      * @throws io.obs.config.ObsConfigException when the configuration is invalid
      * @throws IllegalStateException when obs already runs with a different configuration
@@ -276,10 +296,11 @@ public final class Observability implements AutoCloseable {
               metricReaders,
               logRecordExporters,
               modules,
-              registerGlobal);
+              registerGlobal,
+              host);
       synchronized (LOCK) {
         if (current != null) {
-          return current.reuseFor(request);
+          return request.isPlain() ? current : current.reuseFor(request);
         }
         ObservabilityRuntime runtime = ObservabilityRuntime.start(request);
         Observability instance = new Observability(runtime, request);
@@ -293,6 +314,17 @@ public final class Observability implements AutoCloseable {
   private Observability reuseFor(RuntimeRequest other) {
     ObsConfig otherConfig = ObservabilityRuntime.resolveConfig(other);
     if (otherConfig.equals(config()) && request.sameComponents(other)) {
+      return this;
+    }
+    if (other.host() != null) {
+      // The application called init() before its framework started: the framework uses that
+      // instance, and says so when its own settings would have made a different one.
+      System.getLogger("io.obs").log(System.Logger.Level.WARNING,
+          "obs: Observability.init() ran before " + other.host().name() + " started, so "
+              + other.host().name() + " uses that instance; obs settings made in "
+              + other.host().name() + "'s configuration (obs.* properties) do not apply. Leave"
+              + " the init() call out and let the starter initialise obs, or move those"
+              + " settings to obs.yaml.");
       return this;
     }
     throw new IllegalStateException(

@@ -62,6 +62,7 @@ public final class ConfigKey<T> {
   private final List<String> allowedValues;
   private final double min;
   private final double max;
+  private final boolean sensitive;
 
   private ConfigKey(Builder<T> builder) {
     this.path = builder.path;
@@ -74,6 +75,7 @@ public final class ConfigKey<T> {
     this.allowedValues = List.copyOf(builder.allowedValues);
     this.min = builder.min;
     this.max = builder.max;
+    this.sensitive = builder.sensitive;
   }
 
   /** A string value. */
@@ -176,6 +178,14 @@ public final class ConfigKey<T> {
     return max;
   }
 
+  /**
+   * Whether the value is a secret (an API key header, a token): obs never prints it, not in
+   * errors, not in {@code ObsConfig.toString()}, not on a status page.
+   */
+  public boolean isSensitive() {
+    return sensitive;
+  }
+
   @Override
   public String toString() {
     return path;
@@ -214,12 +224,15 @@ public final class ConfigKey<T> {
   /**
    * An alternative environment variable for a key, such as {@code OTEL_SERVICE_NAME}, with an
    * optional rewrite from its conventions to obs's (e.g. {@code OTEL_SDK_DISABLED=true} sets
-   * {@code enabled: false}).
+   * {@code enabled: false}), and, when its values are not obs's, what it accepts in its own
+   * terms, for the error about a value it does not accept ({@code OTEL_TRACES_SAMPLER} takes
+   * {@code parentbased_traceidratio}, not obs's {@code ratio}); empty when its values are obs's.
    */
-  public record Alias(String environmentVariable, UnaryOperator<String> rewrite) {
+  public record Alias(String environmentVariable, UnaryOperator<String> rewrite, String accepted) {
     public Alias {
       Objects.requireNonNull(environmentVariable, "environmentVariable");
       Objects.requireNonNull(rewrite, "rewrite");
+      Objects.requireNonNull(accepted, "accepted");
     }
 
     /** The system-property form: lower case, underscores replaced by dots. */
@@ -265,6 +278,7 @@ public final class ConfigKey<T> {
     private final List<String> allowedValues = new ArrayList<>();
     private double min = -Double.MAX_VALUE;
     private double max = Double.MAX_VALUE;
+    private boolean sensitive;
 
     private Builder(String path, Kind kind) {
       Objects.requireNonNull(path, "path");
@@ -301,7 +315,24 @@ public final class ConfigKey<T> {
 
     /** Adds an alternative environment variable whose value is rewritten before parsing. */
     public Builder<T> alias(String environmentVariable, UnaryOperator<String> rewrite) {
-      aliases.add(new Alias(environmentVariable, rewrite));
+      aliases.add(new Alias(environmentVariable, rewrite, ""));
+      return this;
+    }
+
+    /**
+     * Adds an alternative environment variable whose values are another convention's: rewritten
+     * before parsing, and a value the rewrite cannot map is reported with {@code accepted}, the
+     * values that variable takes in its own terms.
+     */
+    public Builder<T> alias(
+        String environmentVariable, UnaryOperator<String> rewrite, String accepted) {
+      aliases.add(new Alias(environmentVariable, rewrite, accepted));
+      return this;
+    }
+
+    /** Marks the value as a secret that obs never prints (see {@link ConfigKey#isSensitive}). */
+    public Builder<T> sensitive() {
+      this.sensitive = true;
       return this;
     }
 

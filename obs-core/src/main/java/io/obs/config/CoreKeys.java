@@ -75,8 +75,9 @@ public final class CoreKeys {
   public static final ConfigKey<Map<String, String>> EXPORTER_HEADERS =
       ConfigKey.map("exporter.headers")
           .defaultValue(Map.of())
-          .description("Headers sent with every OTLP request (e.g. an API key).")
+          .description("Headers sent with every OTLP request (e.g. an API key); never printed.")
           .alias("OTEL_EXPORTER_OTLP_HEADERS")
+          .sensitive()
           .build();
 
   public static final ConfigKey<String> EXPORTER_COMPRESSION =

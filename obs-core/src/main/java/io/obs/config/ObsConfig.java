@@ -23,6 +23,7 @@ public final class ObsConfig {
   private final Map<String, Object> values;
   private final Map<String, String> sources;
   private final @Nullable Path file;
+  private final String origin;
 
   /** Internal: not for use outside obs; configurations come from {@code Observability}. */
   public ObsConfig(
@@ -30,10 +31,21 @@ public final class ObsConfig {
       Map<String, Object> values,
       Map<String, String> sources,
       @Nullable Path file) {
+    this(keys, values, sources, file, file != null ? "file " + file : "defaults");
+  }
+
+  /** Internal: not for use outside obs; configurations come from {@code Observability}. */
+  public ObsConfig(
+      List<ConfigKey<?>> keys,
+      Map<String, Object> values,
+      Map<String, String> sources,
+      @Nullable Path file,
+      String origin) {
     this.keys = List.copyOf(keys);
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     this.sources = Map.copyOf(sources);
     this.file = file;
+    this.origin = Objects.requireNonNull(origin, "origin");
   }
 
   /**
@@ -76,6 +88,17 @@ public final class ObsConfig {
     return Optional.ofNullable(file);
   }
 
+  /**
+   * Where the configuration was read from, in one line for the start-up log: the file (or that
+   * none was found, and where obs looked), and the other sources that set keys (framework
+   * properties, environment variables, system properties).
+   *
+   * @since 0.1.0
+   */
+  public String origin() {
+    return origin;
+  }
+
   /** Every key known when this configuration was resolved (core and module keys). */
   public List<ConfigKey<?>> keys() {
     return keys;
@@ -91,8 +114,15 @@ public final class ObsConfig {
     return values.hashCode();
   }
 
+  /** Every value, with secrets ({@link ConfigKey#isSensitive}) masked. */
   @Override
   public String toString() {
-    return "ObsConfig" + values;
+    Map<String, Object> shown = new LinkedHashMap<>(values);
+    for (ConfigKey<?> key : keys) {
+      if (key.isSensitive() && shown.containsKey(key.path())) {
+        shown.put(key.path(), "****");
+      }
+    }
+    return "ObsConfig" + shown;
   }
 }

@@ -70,7 +70,13 @@ public final class ConfigLoader {
   private final Set<String> sections = new TreeSet<>();
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Map<String, RawValue> fileValues = new HashMap<>();
+  /** obs keys set in the framework's configuration ({@code obs.*} in application.yml). */
+  private final Map<String, RawValue> hostValues = new HashMap<>();
+  /** The framework's own settings for obs keys, below obs.yaml. */
+  private final Map<String, RawValue> hostDefaults = new HashMap<>();
   private String sourceName = "<defaults>";
+  /** What was read, or where obs looked, for the start-up line. */
+  private String fileOrigin = "defaults";
 
   private ConfigLoader(RuntimeRequest request, List<ConfigKey<?>> keys) {
     this.request = request;
@@ -113,6 +119,7 @@ public final class ConfigLoader {
 
   private ObsConfig load(Function<ObsConfig, List<ConfigProblem>> checks) {
     @Nullable Path file = readSource();
+    readHost();
     Map<String, Object> values = new LinkedHashMap<>();
     Map<String, String> sources = new HashMap<>();
     for (ConfigKey<?> key : keys.values()) {
@@ -124,7 +131,8 @@ public final class ConfigLoader {
       crossCheck(values, sources);
     }
     deriveDefaults(values, sources);
-    ObsConfig config = new ObsConfig(List.copyOf(keys.values()), values, sources, file);
+    ObsConfig config =
+        new ObsConfig(List.copyOf(keys.values()), values, sources, file, origin(sources));
     problems.addAll(checks.apply(config));
     if (!problems.isEmpty()) {
       throw new ObsConfigException(inFileOrder(problems));
@@ -137,6 +145,7 @@ public final class ConfigLoader {
   private @Nullable Path readSource() {
     if (request.configYaml() != null) {
       sourceName = "<inline>";
+      fileOrigin = "inline YAML";
       parse(new StringReader(request.configYaml()));
       return null;
     }
@@ -154,6 +163,14 @@ public final class ConfigLoader {
       }
     }
     if (explicit != null) {
+      fileOrigin = "file " + explicit.toAbsolutePath() + " (named by " + origin + ")";
+      if (Files.isDirectory(explicit)) {
+        Path inside = explicit.resolve("obs.yaml");
+        problems.add(new ConfigProblem(origin, "", explicit.toAbsolutePath()
+            + " is a directory; name the configuration file itself"
+            + (Files.isRegularFile(inside) ? " (" + inside.toAbsolutePath() + " exists)" : "")));
+        return explicit;
+      }
       if (!Files.isRegularFile(explicit)) {
         problems.add(
             new ConfigProblem(
@@ -164,6 +181,7 @@ public final class ConfigLoader {
     }
     Path local = Path.of("obs.yaml");
     if (Files.isRegularFile(local)) {
+      fileOrigin = "file " + local.toAbsolutePath();
       return readFile(local);
     }
     URL resource = Thread.currentThread().getContextClassLoader() == null
@@ -172,15 +190,46 @@ public final class ConfigLoader {
     if (resource == null) {
       resource = ConfigLoader.class.getClassLoader().getResource("obs.yaml");
     }
+    warnAboutNearMisses(resource != null);
     if (resource != null) {
       sourceName = "classpath:obs.yaml";
+      fileOrigin = "classpath:obs.yaml (" + resource + ")";
       try (InputStream in = resource.openStream()) {
         parse(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
       } catch (IOException e) {
         problems.add(new ConfigProblem(sourceName, "", "cannot be read: " + e.getMessage()));
       }
+    } else {
+      fileOrigin = "no obs.yaml (looked for " + local.toAbsolutePath() + " and obs.yaml on the"
+          + " class path; " + CONFIG_ENV + " and -D" + CONFIG_PROPERTY + " are unset)";
     }
     return null;
+  }
+
+  /**
+   * No ./obs.yaml was found: a file that was probably meant to be it is named in a WARN line, since
+   * obs would otherwise start on defaults without a word.
+   */
+  private void warnAboutNearMisses(boolean onClassPath) {
+    Path cwd = Path.of("").toAbsolutePath();
+    String fallback = onClassPath ? "obs.yaml from the class path" : "defaults";
+    for (String name : List.of("obs.yml", "obs.YAML", "obs.yaml.txt", "config/obs.yaml")) {
+      Path candidate = Path.of(name);
+      if (Files.isRegularFile(candidate)) {
+        log().log(System.Logger.Level.WARNING, "obs: found " + candidate.toAbsolutePath()
+            + ", but obs reads ./obs.yaml (or the file " + CONFIG_ENV + " names), so it uses "
+            + fallback + "; rename the file or set " + CONFIG_ENV + "=" + name);
+      }
+    }
+    Path jar = ServiceNames.mainJar(request.systemProperties());
+    Path jarDirectory = jar == null ? null : jar.toAbsolutePath().getParent();
+    if (jarDirectory != null && !jarDirectory.equals(cwd)
+        && Files.isRegularFile(jarDirectory.resolve("obs.yaml"))) {
+      log().log(System.Logger.Level.WARNING, "obs: found " + jarDirectory.resolve("obs.yaml")
+          + " next to the application jar, but obs reads obs.yaml from the working directory ("
+          + cwd + "), so it uses " + fallback + "; start the application from " + jarDirectory
+          + " or set " + CONFIG_ENV + "=" + jarDirectory.resolve("obs.yaml"));
+    }
   }
 
   private Path readFile(Path file) {
@@ -362,21 +411,210 @@ public final class ConfigLoader {
     return out.toString();
   }
 
+  // ---------------------------------------------------------------- the framework's settings
+
+  /** One framework property matched to its key; {@code part} is a list index or a map key. */
+  private record HostEntry(ConfigKey<?> key, @Nullable String part, HostSettings.Property property) {}
+
+  private void readHost() {
+    HostSettings host = request.host();
+    if (host == null) {
+      return;
+    }
+    Map<String, List<HostEntry>> byKey = new LinkedHashMap<>();
+    for (HostSettings.Property property : host.properties()) {
+      HostEntry entry = hostEntry(property);
+      if (entry != null) {
+        byKey.computeIfAbsent(entry.key().path(), k -> new ArrayList<>()).add(entry);
+      }
+    }
+    for (List<HostEntry> entries : byKey.values()) {
+      // As in the framework itself: the property source with the highest precedence that sets a
+      // key sets all of it, so a list in a profile replaces the base list rather than merging.
+      int top = Integer.MAX_VALUE;
+      for (HostEntry entry : entries) {
+        top = Math.min(top, entry.property().source());
+      }
+      List<HostEntry> chosen = new ArrayList<>();
+      HostEntry whole = null;
+      for (HostEntry entry : entries) {
+        if (entry.property().source() == top) {
+          chosen.add(entry);
+          if (entry.part() == null && whole == null) {
+            whole = entry;
+          }
+        }
+      }
+      ConfigKey<?> key = chosen.get(0).key();
+      String at = chosen.get(0).property().location();
+      if (whole != null) {
+        hostValues.put(key.path(), new RawValue(
+            substitute(whole.property().value(), whole.property().location(), key),
+            whole.property().location()));
+      } else if (key.kind() == ConfigKey.Kind.LIST) {
+        chosen.sort(java.util.Comparator.comparingInt(e -> Integer.parseInt(e.part())));
+        List<String> list = new ArrayList<>();
+        for (HostEntry entry : chosen) {
+          list.add(entry.property().value());
+        }
+        hostValues.put(key.path(), new RawValue(list, at));
+      } else {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (HostEntry entry : chosen) {
+          map.put(entry.part(), entry.property().value());
+        }
+        hostValues.put(key.path(), new RawValue(map, at));
+      }
+    }
+    for (HostSettings.Property setting : host.defaults()) {
+      if (keys.containsKey(setting.name())) {
+        hostDefaults.put(setting.name(), new RawValue(setting.value(), setting.location()));
+      }
+    }
+  }
+
+  /**
+   * Matches a flat framework name ({@code traces.batch.queue-size}, {@code
+   * traces.baggage.attributes[0]}, {@code resource.attributes[service.owner]}) to its key, or
+   * records a problem and returns null.
+   */
+  private @Nullable HostEntry hostEntry(HostSettings.Property property) {
+    List<String> segments = hostSegments(property.name());
+    StringBuilder path = new StringBuilder();
+    for (int i = 0; i < segments.size(); i++) {
+      String segment = segments.get(i);
+      if (segment.startsWith("[")) {
+        break;
+      }
+      if (path.length() > 0) {
+        path.append('.');
+      }
+      path.append(canonical(segment));
+      ConfigKey<?> key = keys.get(path.toString());
+      if (key == null) {
+        continue;
+      }
+      List<String> rest = segments.subList(i + 1, segments.size());
+      String location = property.location();
+      if (rest.isEmpty()) {
+        return new HostEntry(key, null, property);
+      }
+      String first = rest.get(0);
+      boolean bracket = first.startsWith("[");
+      if (key.kind() == ConfigKey.Kind.LIST && bracket && rest.size() == 1
+          && isIndex(first.substring(1, first.length() - 1))) {
+        return new HostEntry(key, first.substring(1, first.length() - 1), property);
+      }
+      if (key.kind() == ConfigKey.Kind.MAP) {
+        String mapKey = bracket && rest.size() == 1
+            ? first.substring(1, first.length() - 1)
+            : String.join(".", rest);
+        return new HostEntry(key, mapKey, property);
+      }
+      problems.add(new ConfigProblem(location, key.path(),
+          "expected " + key.kind().expectation() + ", found a value under it ('"
+              + property.name() + "')"));
+      return null;
+    }
+    String normalised = path.toString();
+    if (sections.contains(normalised)) {
+      problems.add(new ConfigProblem(property.location(), normalised,
+          "is a section: expected a mapping of keys under it, such as '"
+              + firstKeyUnder(normalised) + "'"));
+    } else {
+      problems.add(new ConfigProblem(property.location(), normalised,
+          unknownKeyMessage(normalised)));
+    }
+    return null;
+  }
+
+  /** Splits at dots outside brackets; a bracketed part stays one segment with its brackets. */
+  private static List<String> hostSegments(String name) {
+    List<String> segments = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '[') {
+        if (current.length() > 0) {
+          segments.add(current.toString());
+          current.setLength(0);
+        }
+        int close = name.indexOf(']', i);
+        if (close < 0) {
+          close = name.length() - 1;
+        }
+        segments.add(name.substring(i, close + 1));
+        i = close;
+      } else if (c == '.') {
+        if (current.length() > 0) {
+          segments.add(current.toString());
+          current.setLength(0);
+        }
+      } else {
+        current.append(c);
+      }
+    }
+    if (current.length() > 0) {
+      segments.add(current.toString());
+    }
+    return segments;
+  }
+
+  /** A framework's spellings of a key segment ({@code queue-size}, {@code queueSize}) as obs's. */
+  private static String canonical(String segment) {
+    StringBuilder out = new StringBuilder(segment.length() + 4);
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c == '-') {
+        out.append('_');
+      } else if (Character.isUpperCase(c)) {
+        if (i > 0 && out.charAt(out.length() - 1) != '_') {
+          out.append('_');
+        }
+        out.append(Character.toLowerCase(c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isIndex(String text) {
+    if (text.isEmpty() || text.length() > 6) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // ---------------------------------------------------------------- layering
 
   private void resolve(ConfigKey<?> key, Map<String, Object> values, Map<String, String> sources) {
     List<RawValue> layers = new ArrayList<>();
+    // service.name's framework default is applied after resource.attributes, in deriveDefaults.
+    RawValue fromFramework = key == CoreKeys.SERVICE_NAME ? null : hostDefaults.get(key.path());
+    if (fromFramework != null) {
+      layers.add(fromFramework);
+    }
     RawValue fromFile = fileValues.get(key.path());
     if (fromFile != null) {
       layers.add(fromFile);
+    }
+    RawValue fromHost = hostValues.get(key.path());
+    if (fromHost != null) {
+      layers.add(fromHost);
     }
     // Lowest precedence first: aliases, then OBS_ variables, then properties, then overrides.
     for (int i = key.aliases().size() - 1; i >= 0; i--) {
       ConfigKey.Alias alias = key.aliases().get(i);
       String env = request.environment().get(alias.environmentVariable());
       if (env != null && !env.isBlank()) {
-        layers.add(
-            new RawValue(alias.rewrite().apply(env), "env " + alias.environmentVariable()));
+        layers.add(new RawValue(alias.rewrite().apply(env), "env " + alias.environmentVariable(),
+            rejection(alias, env, key)));
       }
     }
     addIfPresent(layers, request.environment().get(key.environmentVariable()),
@@ -385,9 +623,8 @@ public final class ConfigLoader {
       ConfigKey.Alias alias = key.aliases().get(i);
       String property = request.systemProperties().get(alias.systemProperty());
       if (property != null && !property.isBlank()) {
-        layers.add(
-            new RawValue(
-                alias.rewrite().apply(property), "system property " + alias.systemProperty()));
+        layers.add(new RawValue(alias.rewrite().apply(property),
+            "system property " + alias.systemProperty(), rejection(alias, property, key)));
       }
     }
     addIfPresent(layers, request.systemProperties().get(key.systemProperty()),
@@ -418,6 +655,15 @@ public final class ConfigLoader {
     }
   }
 
+  /** What to say when an alias's value is not accepted: in the alias's terms, not obs's. */
+  private static @Nullable String rejection(ConfigKey.Alias alias, String value, ConfigKey<?> key) {
+    if (alias.accepted().isEmpty()) {
+      return null;
+    }
+    return "'" + (key.isSensitive() ? "****" : value.trim()) + "' is not a value obs supports for "
+        + alias.environmentVariable() + "; it accepts " + alias.accepted();
+  }
+
   private static void addIfPresent(List<RawValue> layers, @Nullable String value, String where) {
     if (value != null && !value.isBlank()) {
       layers.add(new RawValue(value, where));
@@ -435,8 +681,10 @@ public final class ConfigLoader {
           String lower = item.toLowerCase(Locale.ROOT);
           if (!key.allowedValues().contains(lower)) {
             problems.add(new ConfigProblem(raw.location(), key.path(),
-                "'" + item + "' is not one of " + String.join(", ", key.allowedValues())
-                    + suggestion(lower, key.allowedValues())));
+                raw.rejection() != null
+                    ? raw.rejection()
+                    : "'" + item + "' is not one of " + String.join(", ", key.allowedValues())
+                        + suggestion(lower, key.allowedValues())));
           }
           normalised.add(lower);
         }
@@ -457,10 +705,13 @@ public final class ConfigLoader {
         default -> throw new IllegalStateException("unexpected kind " + key.kind());
       };
     } catch (NumberFormatException e) {
-      problems.add(new ConfigProblem(raw.location(), key.path(),
-          "expected " + key.kind().expectation() + ", got '" + text + "'"));
+      problems.add(new ConfigProblem(raw.location(), key.path(), raw.rejection() != null
+          ? raw.rejection()
+          : "expected " + key.kind().expectation() + ", got '" + shown(key, text) + "'"));
     } catch (IllegalArgumentException e) {
-      problems.add(new ConfigProblem(raw.location(), key.path(), e.getMessage()));
+      problems.add(new ConfigProblem(raw.location(), key.path(), raw.rejection() != null
+          ? raw.rejection()
+          : key.isSensitive() ? "expected " + key.kind().expectation() : e.getMessage()));
     }
     return null;
   }
@@ -476,7 +727,7 @@ public final class ConfigLoader {
       int eq = entry.indexOf('=');
       if (eq <= 0) {
         problems.add(new ConfigProblem(raw.location(), key.path(),
-            "expected key=value pairs separated by commas, got '" + entry + "'"));
+            "expected key=value pairs separated by commas, got '" + shown(key, entry) + "'"));
         return null;
       }
       // OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS values are percent-encoded.
@@ -603,6 +854,11 @@ public final class ConfigLoader {
       if (fromResource != null && !fromResource.isBlank()) {
         values.put(CoreKeys.SERVICE_NAME.path(), fromResource);
         sources.put(CoreKeys.SERVICE_NAME.path(), "resource.attributes service.name");
+      } else if (hostDefaults.containsKey(CoreKeys.SERVICE_NAME.path())
+          && !String.valueOf(hostDefaults.get(CoreKeys.SERVICE_NAME.path()).value()).isBlank()) {
+        RawValue framework = hostDefaults.get(CoreKeys.SERVICE_NAME.path());
+        values.put(CoreKeys.SERVICE_NAME.path(), String.valueOf(framework.value()).trim());
+        sources.put(CoreKeys.SERVICE_NAME.path(), framework.location());
       } else {
         ServiceNames.Derived derived = ServiceNames.derive(request.systemProperties());
         values.put(CoreKeys.SERVICE_NAME.path(), derived.name());
@@ -773,6 +1029,55 @@ public final class ConfigLoader {
     return newline < 0 ? text : text.substring(0, newline);
   }
 
-  /** A value as read, before conversion: a string, a list or a map, with where it came from. */
-  private record RawValue(Object value, String location) {}
+  /** A value for an error message: a secret's is never shown. */
+  private static String shown(ConfigKey<?> key, String value) {
+    return key.isSensitive() ? "****" : value;
+  }
+
+  /**
+   * A value as read, before conversion: a string, a list or a map, with where it came from, and
+   * for an alias's value, what to say if it is not accepted (null: the key's own message).
+   */
+  private record RawValue(Object value, String location, @Nullable String rejection) {
+    RawValue(Object value, String location) {
+      this(value, location, null);
+    }
+  }
+
+  /**
+   * The start-up line's account of the sources: the file (or where obs looked for one), then the
+   * names, never the values, of the variables and properties that set keys.
+   */
+  private String origin(Map<String, String> sources) {
+    StringBuilder out = new StringBuilder(fileOrigin);
+    HostSettings host = request.host();
+    if (host != null && !hostValues.isEmpty()) {
+      out.append("; ").append(hostValues.size()).append(hostValues.size() == 1 ? " key" : " keys")
+          .append(" from ").append(host.name()).append("'s obs.* properties");
+    }
+    Set<String> environment = new TreeSet<>();
+    Set<String> properties = new TreeSet<>();
+    int overrides = 0;
+    for (String source : sources.values()) {
+      for (String part : source.split(" \\+ ")) {
+        if (part.startsWith("env ")) {
+          environment.add(part.substring(4));
+        } else if (part.startsWith("system property ")) {
+          properties.add(part.substring("system property ".length()));
+        } else if (part.startsWith("override ")) {
+          overrides++;
+        }
+      }
+    }
+    if (!environment.isEmpty()) {
+      out.append("; environment ").append(String.join(", ", environment));
+    }
+    if (!properties.isEmpty()) {
+      out.append("; system properties ").append(String.join(", ", properties));
+    }
+    if (overrides > 0) {
+      out.append("; ").append(overrides).append(" set in code");
+    }
+    return out.toString();
+  }
 }

@@ -12,17 +12,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,21 +33,19 @@ public final class EndpointServerImpl implements EndpointServer {
 
   private final HttpServer server;
   private final ThreadPoolExecutor workers;
-  private final ExecutorService checkRunner;
   private final Map<String, HttpHandler> handlers = new ConcurrentHashMap<>();
-  private final Map<String, ReadinessCheck> readinessChecks =
-      java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  private final Readiness readiness;
   private final int maxRequestBytes;
   private final Duration readinessTimeout;
   private final AtomicLong rejected = new AtomicLong();
 
   private EndpointServerImpl(HttpServer server, ThreadPoolExecutor workers, int maxRequestBytes,
-      Duration readinessTimeout) {
+      Readiness readiness, Duration readinessTimeout) {
     this.server = server;
     this.workers = workers;
     this.maxRequestBytes = maxRequestBytes;
+    this.readiness = readiness;
     this.readinessTimeout = readinessTimeout;
-    this.checkRunner = Executors.newCachedThreadPool(daemonThreads("obs-readiness"));
   }
 
   /**
@@ -62,14 +55,14 @@ public final class EndpointServerImpl implements EndpointServer {
    * @throws IOException when the address cannot be bound (port in use, unknown host)
    */
   public static EndpointServerImpl bind(String host, int port, int threads, int maxRequestBytes,
-      Duration readinessTimeout, String healthPath, String readyPath, String serviceName)
-      throws IOException {
+      Readiness readiness, Duration readinessTimeout, String healthPath, String readyPath,
+      String serviceName) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
     ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(QUEUE_CAPACITY), daemonThreads("obs-endpoint"));
     workers.allowCoreThreadTimeOut(true);
     EndpointServerImpl endpoints =
-        new EndpointServerImpl(server, workers, maxRequestBytes, readinessTimeout);
+        new EndpointServerImpl(server, workers, maxRequestBytes, readiness, readinessTimeout);
     // A saturated pool closes the connection instead of queueing without bound.
     workers.setRejectedExecutionHandler((task, pool) -> endpoints.rejected.incrementAndGet());
     server.setExecutor(workers);
@@ -134,14 +127,6 @@ public final class EndpointServerImpl implements EndpointServer {
     }
   }
 
-  void addReadinessCheck(String name, ReadinessCheck check) {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(check, "check");
-    if (readinessChecks.putIfAbsent(name, check) != null) {
-      throw new IllegalStateException("readiness check " + name + " is already registered");
-    }
-  }
-
   /** Requests dropped because every worker was busy and the queue was full. */
   long rejectedRequests() {
     return rejected.get();
@@ -150,7 +135,6 @@ public final class EndpointServerImpl implements EndpointServer {
   void stop() {
     server.stop(0);
     workers.shutdownNow();
-    checkRunner.shutdownNow();
   }
 
   private void dispatch(HttpExchange exchange) throws IOException {
@@ -213,45 +197,18 @@ public final class EndpointServerImpl implements EndpointServer {
   }
 
   private void ready(HttpExchange exchange) throws IOException {
-    Map<String, ReadinessCheck> checks;
-    synchronized (readinessChecks) {
-      checks = new LinkedHashMap<>(readinessChecks);
-    }
-    Map<String, CompletableFuture<ReadinessCheck.Result>> running = new LinkedHashMap<>();
-    checks.forEach((name, check) -> running.put(name, CompletableFuture.supplyAsync(() -> {
-      try {
-        return check.check();
-      } catch (Exception e) {
-        return ReadinessCheck.Result.notReady("check failed: " + e);
-      }
-    }, checkRunner)));
-    long deadline = System.nanoTime() + readinessTimeout.toNanos();
-    boolean allReady = true;
+    Readiness.Report report = readiness.evaluate(readinessTimeout);
     StringBuilder body = new StringBuilder("{\"checks\":{");
     boolean first = true;
-    for (Map.Entry<String, CompletableFuture<ReadinessCheck.Result>> entry : running.entrySet()) {
-      ReadinessCheck.Result result;
-      try {
-        result = entry.getValue().get(Math.max(0, deadline - System.nanoTime()),
-            TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        entry.getValue().cancel(true);
-        result = ReadinessCheck.Result.notReady(
-            "timed out after " + readinessTimeout.toMillis() + " ms");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        result = ReadinessCheck.Result.notReady("interrupted");
-      } catch (java.util.concurrent.ExecutionException e) {
-        result = ReadinessCheck.Result.notReady("check failed: " + e.getCause());
-      }
-      allReady &= result.ready();
-      body.append(first ? "" : ",").append(json(entry.getKey())).append(":{\"status\":")
+    for (Readiness.Outcome outcome : report.outcomes()) {
+      ReadinessCheck.Result result = outcome.result();
+      body.append(first ? "" : ",").append(json(outcome.name())).append(":{\"status\":")
           .append(result.ready() ? "\"UP\"" : "\"DOWN\"").append(",\"detail\":")
           .append(json(result.detail())).append('}');
       first = false;
     }
-    body.append("},\"status\":").append(allReady ? "\"UP\"" : "\"DOWN\"").append('}');
-    respondJson(exchange, allReady ? 200 : 503, body.toString());
+    body.append("},\"status\":").append(report.ready() ? "\"UP\"" : "\"DOWN\"").append('}');
+    respondJson(exchange, report.ready() ? 200 : 503, body.toString());
   }
 
   static void respondJson(HttpExchange exchange, int status, String json) throws IOException {

@@ -47,6 +47,8 @@ public final class ObservabilityRuntime {
   private final @Nullable OpenTelemetrySdk sdk;
   private final List<ObservabilityModule> configured;
   private final String summary;
+  private final @Nullable String host;
+  private final Readiness readiness = new Readiness();
   private final long createdNanos;
   private final long initNanos;
   private volatile long startedNanos;
@@ -55,7 +57,7 @@ public final class ObservabilityRuntime {
   private String starting = "none"; // guarded by started
   private final CountDownLatch startDone = new CountDownLatch(1);
   private volatile @Nullable Thread startThread;
-  private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Object> components;
   private final List<Runnable> closeCallbacks = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean registeredGlobal;
@@ -63,18 +65,23 @@ public final class ObservabilityRuntime {
 
   private ObservabilityRuntime(ObsConfig config, Resource resource, OpenTelemetry openTelemetry,
       @Nullable OpenTelemetrySdk sdk, List<ObservabilityModule> configured, String summary,
-      long createdNanos) {
+      Map<Class<?>, Object> components, @Nullable String host, long createdNanos) {
     this.config = config;
     this.resource = resource;
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
     this.configured = List.copyOf(configured);
     this.summary = summary;
+    this.components = components;
+    this.host = host;
     this.createdNanos = createdNanos;
     this.initNanos = System.nanoTime();
     if (sdk == null) {
       startDone.countDown(); // nothing to start
     }
+    // Before the endpoint server's first request: until every module has started, /readyz (and
+    // a framework's health endpoint) says so.
+    readiness.add("start", this::startReadiness);
   }
 
   /**
@@ -140,44 +147,58 @@ public final class ObservabilityRuntime {
       ResourceFactory resources, StartThread startThread) {
     List<ObservabilityModule> modules = modules(request);
     ObsConfig config = load(request, modules);
+    String host = request.host() == null ? null : request.host().name();
+    Map<Class<?>, Object> components = new ConcurrentHashMap<>();
     if (!config.get(CoreKeys.ENABLED)) {
       log().log(System.Logger.Level.INFO,
           "obs: telemetry is disabled (" + config.sourceOf(CoreKeys.ENABLED)
-              + "); the OpenTelemetry API works as a no-op");
-      return new ObservabilityRuntime(config, Resource.empty(), OpenTelemetry.noop(), null,
-          List.of(), "", startNanos);
+              + "); the OpenTelemetry API and every module's components work as no-ops");
+      publishDisabled(modules, components);
+      return disabled(config, components, host, startNanos);
+    }
+    boolean failFast = config.get(CoreKeys.FAIL_FAST);
+    String incompatible = incompatibleOpenTelemetry();
+    if (incompatible != null) {
+      return cannotRun(incompatible, null, config, modules, List.of(), components, host,
+          startNanos, failFast);
     }
     Resource resource = resources.create(config, startThread.detectedResource());
-    boolean failFast = config.get(CoreKeys.FAIL_FAST);
 
-    List<ObservabilityModule> active = new ArrayList<>();
-    for (ObservabilityModule module : modules) {
-      if (config.get(CoreKeys.moduleEnabled(module.name()))) {
-        active.add(module);
-      }
-    }
-    SdkContributions contributions = new SdkContributions(config, resource);
+    SdkContributions contributions = new SdkContributions(config, resource, components, host);
     List<ObservabilityModule> configured = new ArrayList<>();
-    for (ObservabilityModule module : active) {
+    for (ObservabilityModule module : modules) {
+      if (!config.get(CoreKeys.moduleEnabled(module.name()))) {
+        publishDisabled(List.of(module), components);
+        continue;
+      }
       contributions.setCurrentModule(module.name());
       try {
         module.configure(contributions);
         configured.add(module);
-      } catch (Exception e) {
-        moduleFailed(module, "configure", e,
+      } catch (Exception | LinkageError e) {
+        moduleFailed(module.name(), "configure", e,
             failFast || e instanceof ModuleRequirementException);
+        // Its documented components still work, as no-ops, so the application goes on.
+        publishDisabled(List.of(module), components);
       }
     }
-    SdkFactory.Built built = new SdkFactory(config, resource, contributions, request).build();
+    SdkFactory.Built built;
+    try {
+      built = new SdkFactory(config, resource, contributions, request).build();
+    } catch (LinkageError e) {
+      String cause = incompatibleOpenTelemetry();
+      return cannotRun(cause != null ? cause : "the OpenTelemetry SDK cannot be built: " + e, e,
+          config, modules, configured, components, host, startNanos, failFast);
+    }
     OpenTelemetrySdk sdk = built.sdk();
 
     ObservabilityRuntime runtime = new ObservabilityRuntime(config, resource, sdk, sdk,
-        configured, built.summary(), startNanos);
+        configured, built.summary(), components, host, startNanos);
     runtime.registerGlobal(request.registerGlobal());
     for (SdkContributions.ConfiguredAction configuredAction : contributions.configuredActions) {
       try {
         configuredAction.action().run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
         if (failFast) {
           runtime.close();
         }
@@ -201,6 +222,71 @@ public final class ObservabilityRuntime {
     return runtime;
   }
 
+  private static ObservabilityRuntime disabled(ObsConfig config,
+      Map<Class<?>, Object> components, @Nullable String host, long startNanos) {
+    return new ObservabilityRuntime(config, Resource.empty(), OpenTelemetry.noop(), null,
+        List.of(), "", components, host, startNanos);
+  }
+
+  /**
+   * OpenTelemetry's API or SDK older than obs's: obs cannot build its SDK, so it says what to
+   * change and, unless {@code fail_fast}, lets the application run without telemetry.
+   */
+  private static @Nullable String incompatibleOpenTelemetry() {
+    String[][] artifacts = {
+      {"io.opentelemetry:opentelemetry-api", "io.opentelemetry.api.OpenTelemetry"},
+      {"io.opentelemetry:opentelemetry-sdk-trace", "io.opentelemetry.sdk.trace.SdkTracerProvider"},
+      {"io.opentelemetry:opentelemetry-sdk-metrics", "io.opentelemetry.sdk.metrics.SdkMeterProvider"},
+      {"io.opentelemetry:opentelemetry-sdk-logs", "io.opentelemetry.sdk.logs.SdkLoggerProvider"},
+    };
+    for (String[] artifact : artifacts) {
+      Optional<String> problem =
+          Dependencies.tooOld(artifact[0], artifact[1], "opentelemetry", "opentelemetry.version");
+      if (problem.isPresent()) {
+        return problem.get();
+      }
+    }
+    return null;
+  }
+
+  private static ObservabilityRuntime cannotRun(String reason, @Nullable Throwable error,
+      ObsConfig config, List<ObservabilityModule> modules, List<ObservabilityModule> configured,
+      Map<Class<?>, Object> components, @Nullable String host, long startNanos,
+      boolean failFast) {
+    // Modules that configured may have attached themselves (Micrometer's global registry):
+    // undo that before their no-op components take the real ones' place.
+    for (ObservabilityModule module : configured) {
+      stopQuietly(module, null);
+    }
+    if (failFast) {
+      throw new IllegalStateException("obs cannot run: " + reason, error);
+    }
+    log().log(System.Logger.Level.ERROR, "obs: telemetry is off because obs cannot run on this"
+        + " class path: " + reason + ". The application goes on with no-op telemetry"
+        + " (fail_fast: true makes this fatal).", error);
+    components.clear();
+    publishDisabled(modules, components);
+    return disabled(config, components, host, startNanos);
+  }
+
+  /** Each module's no-op components; a type already published (by a failed module) is kept. */
+  private static void publishDisabled(List<ObservabilityModule> modules,
+      Map<Class<?>, Object> components) {
+    for (ObservabilityModule module : modules) {
+      try {
+        module.publishDisabled(new io.obs.spi.Components() {
+          @Override
+          public <T> void publish(Class<T> type, T component) {
+            components.putIfAbsent(type, type.cast(component));
+          }
+        });
+      } catch (RuntimeException | LinkageError e) {
+        log().log(System.Logger.Level.ERROR, "obs: module '" + module.name()
+            + "' could not publish its no-op components: " + e, e);
+      }
+    }
+  }
+
   /**
    * Binds the endpoint server and starts the configured modules in order, then logs the one
    * start-up line. {@code inline} runs inside {@code init()} ({@code fail_fast}, or a module that
@@ -220,7 +306,7 @@ public final class ObservabilityRuntime {
         }
         try {
           module.start(contextFor(module));
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
           stopQuietly(module, e);
           boolean fatal = inline && (failFast || e instanceof ModuleRequirementException);
           if (fatal) {
@@ -263,12 +349,11 @@ public final class ObservabilityRuntime {
           config.get(CoreKeys.SERVER_PORT),
           config.get(CoreKeys.SERVER_THREADS),
           config.get(CoreKeys.SERVER_MAX_REQUEST_BYTES),
+          readiness,
           config.get(CoreKeys.SERVER_READINESS_TIMEOUT),
           config.get(CoreKeys.SERVER_PATHS_HEALTH),
           config.get(CoreKeys.SERVER_PATHS_READY),
           config.get(CoreKeys.SERVICE_NAME));
-      // Before the first request: until every module has started, /readyz says so.
-      created.addReadinessCheck("start", this::startReadiness);
       try {
         created.start();
       } catch (RuntimeException e) {
@@ -311,16 +396,18 @@ public final class ObservabilityRuntime {
             ? " (service.name is not configured, so it was " + config.sourceOf(CoreKeys.SERVICE_NAME)
                 + "; set service.name in obs.yaml or OTEL_SERVICE_NAME)"
             : "")
+        + (host != null ? " under " + host : "")
         + "; modules " + startedNames() + "; " + summary
         + (endpoints != null ? "; endpoints on " + endpoints.address() : "")
+        + "; configuration: " + config.origin()
         + " (init " + TimeUnit.NANOSECONDS.toMillis(initNanos - createdNanos) + " ms, started "
         + TimeUnit.NANOSECONDS.toMillis(startedNanos - createdNanos) + " ms)";
   }
 
-  private static void stopQuietly(ObservabilityModule module, @Nullable Exception failure) {
+  private static void stopQuietly(ObservabilityModule module, @Nullable Throwable failure) {
     try {
       module.stop();
-    } catch (Exception stopFailure) {
+    } catch (Exception | LinkageError stopFailure) {
       if (failure != null) {
         failure.addSuppressed(stopFailure);
       } else {
@@ -330,16 +417,17 @@ public final class ObservabilityRuntime {
     }
   }
 
-  private static void moduleFailed(ObservabilityModule module, String phase, Exception e,
+  private static void moduleFailed(ObservabilityModule module, String phase, Throwable e,
       boolean fatal) {
     moduleFailed(module.name(), phase, e, fatal);
   }
 
-  private static void moduleFailed(String module, String phase, Exception e, boolean fatal) {
+  private static void moduleFailed(String module, String phase, Throwable e, boolean fatal) {
     String message = e instanceof ModuleRequirementException
         ? "obs: module '" + module + "' is required by the configuration but cannot "
             + phase + ": " + e.getMessage()
-        : "obs: module '" + module + "' failed to " + phase + ": " + e;
+        : "obs: module '" + module + "' failed to " + phase + ": " + e
+            + (e instanceof LinkageError ? linkageHint(module) : "");
     if (fatal) {
       throw new IllegalStateException(message, e);
     }
@@ -347,13 +435,35 @@ public final class ObservabilityRuntime {
         + " (fail_fast: true makes this fatal)", e);
   }
 
+  /** A class missing at run time is nearly always a library older than obs's, chosen by a BOM. */
+  private static String linkageHint(String module) {
+    return " (a class obs-" + module + " was compiled against is missing or changed: a library on"
+        + " the class path is probably older than obs needs; import io.obs:obs-bom before other"
+        + " BOMs in <dependencyManagement>, see docs/spring-boot.md)";
+  }
+
   private static List<ObservabilityModule> modules(RuntimeRequest request) {
     List<ObservabilityModule> modules = new ArrayList<>();
     if (request.modules() != null) {
       modules.addAll(request.modules());
     } else {
-      ServiceLoader.load(ObservabilityModule.class, ObservabilityRuntime.class.getClassLoader())
-          .forEach(modules::add);
+      java.util.Iterator<ObservabilityModule> found =
+          ServiceLoader.load(ObservabilityModule.class, ObservabilityRuntime.class.getClassLoader())
+              .iterator();
+      while (true) {
+        try {
+          if (!found.hasNext()) {
+            break;
+          }
+          modules.add(found.next());
+        } catch (java.util.ServiceConfigurationError | LinkageError e) {
+          // A module whose class cannot even load (a dependency missing or too old) is left
+          // out like one that fails to configure.
+          log().log(System.Logger.Level.ERROR, "obs: a module on the class path cannot be"
+              + " loaded and is left out: " + e
+              + (e.getCause() != null ? " (" + e.getCause() + ")" : ""), e);
+        }
+      }
     }
     Set<String> names = new HashSet<>();
     for (ObservabilityModule module : modules) {
@@ -458,32 +568,49 @@ public final class ObservabilityRuntime {
 
       @Override
       public void addReadinessCheck(String name, ReadinessCheck check) {
-        EndpointServerImpl endpoints = server;
-        if (endpoints != null) {
-          endpoints.addReadinessCheck(module.name() + "." + name, check);
-        }
+        readiness.add(module.name() + "." + name, check);
       }
 
       @Override
       public <T> void publish(Class<T> type, T component) {
-        if (!type.isInstance(component)) {
-          throw new IllegalArgumentException(component + " is not a " + type.getName());
-        }
-        if (components.putIfAbsent(type, component) != null) {
-          throw new IllegalStateException("a component of type " + type.getName()
-              + " is already published");
-        }
+        publishComponent(components, type, component);
       }
 
       @Override
       public <T> Optional<T> component(Class<T> type) {
         return published(type);
       }
+
+      @Override
+      public Optional<String> host() {
+        return Optional.ofNullable(host);
+      }
     };
+  }
+
+  /** Adds a component to a runtime's components; a type is published once. */
+  static <T> void publishComponent(Map<Class<?>, Object> components, Class<T> type, T component) {
+    if (!type.isInstance(component)) {
+      throw new IllegalArgumentException(component + " is not a " + type.getName());
+    }
+    if (components.putIfAbsent(type, component) != null) {
+      throw new IllegalStateException("a component of type " + type.getName()
+          + " is already published");
+    }
   }
 
   public ObsConfig config() {
     return config;
+  }
+
+  /** The readiness checks: start-up and every module's, as {@code /readyz} reports them. */
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** The framework that started obs, if one did. */
+  public Optional<String> host() {
+    return Optional.ofNullable(host);
   }
 
   public Resource resource() {
@@ -607,6 +734,7 @@ public final class ObservabilityRuntime {
     if (endpoints != null) {
       endpoints.stop();
     }
+    readiness.close();
     if (sdk != null) {
       // flush first: shutdown() of each provider would flush too, but one flush of all three
       // lets spans, metrics and logs share the deadline fairly.

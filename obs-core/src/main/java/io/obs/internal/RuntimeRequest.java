@@ -26,7 +26,8 @@ public record RuntimeRequest(
     List<MetricReader> metricReaders,
     List<LogRecordExporter> logRecordExporters,
     @Nullable List<ObservabilityModule> modules,
-    boolean registerGlobal) {
+    boolean registerGlobal,
+    @Nullable HostSettings host) {
 
   public RuntimeRequest {
     overrides = Map.copyOf(overrides);
@@ -36,6 +37,17 @@ public record RuntimeRequest(
     metricReaders = List.copyOf(metricReaders);
     logRecordExporters = List.copyOf(logRecordExporters);
     modules = modules == null ? null : List.copyOf(modules);
+  }
+
+  /**
+   * Whether this request asks for nothing but what the environment says: no file or YAML named,
+   * no override, no programmatic component, no framework. A plain {@code Observability.init()}
+   * is such a request, and it returns the running instance whatever that was started with.
+   */
+  public boolean isPlain() {
+    return configFile == null && configYaml == null && overrides.isEmpty()
+        && spanExporters.isEmpty() && metricReaders.isEmpty() && logRecordExporters.isEmpty()
+        && modules == null && registerGlobal && host == null;
   }
 
   /** A snapshot of the JVM's system properties as strings. */
@@ -54,6 +66,7 @@ public record RuntimeRequest(
    */
   public boolean sameComponents(RuntimeRequest other) {
     return registerGlobal == other.registerGlobal
+        && java.util.Objects.equals(host, other.host)
         && sameIdentities(spanExporters, other.spanExporters)
         && sameIdentities(metricReaders, other.metricReaders)
         && sameIdentities(logRecordExporters, other.logRecordExporters)

@@ -30,6 +30,8 @@ final class SdkContributions implements SdkSetup {
 
   private final ObsConfig config;
   private final Resource resource;
+  private final java.util.Map<Class<?>, Object> components;
+  private final @Nullable String host;
   private String currentModule = "obs-core";
   private @Nullable Sampler sampler;
   private @Nullable String samplerOwner;
@@ -43,9 +45,22 @@ final class SdkContributions implements SdkSetup {
   final List<LogRecordProcessor> logRecordProcessors = new ArrayList<>();
   final List<ConfiguredAction> configuredActions = new ArrayList<>();
 
-  SdkContributions(ObsConfig config, Resource resource) {
+  SdkContributions(ObsConfig config, Resource resource, java.util.Map<Class<?>, Object> components,
+      @Nullable String host) {
     this.config = config;
     this.resource = resource;
+    this.components = components;
+    this.host = host;
+  }
+
+  @Override
+  public java.util.Optional<String> host() {
+    return java.util.Optional.ofNullable(host);
+  }
+
+  @Override
+  public <T> void publish(Class<T> type, T component) {
+    ObservabilityRuntime.publishComponent(components, type, component);
   }
 
   void setCurrentModule(String name) {

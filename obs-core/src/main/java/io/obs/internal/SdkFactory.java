@@ -110,12 +110,24 @@ final class SdkFactory {
     }
     if ((exporter.equals("prometheus") || exporter.equals("both"))
         && contributions.metricReaders.isEmpty()) {
-      destinations.add("metrics -> nowhere (metrics.exporter is " + exporter
-          + " but obs-metrics is not on the classpath)");
+      destinations.add("metrics -> nowhere (metrics.exporter is " + exporter + " but "
+          + metricsModuleState() + ")");
     } else {
       destinations.add("metrics -> " + exporter);
     }
     return builder.build();
+  }
+
+  /** Why no Prometheus reader was contributed, as it is: absent, switched off, or failed. */
+  private String metricsModuleState() {
+    for (io.obs.config.ConfigKey<?> key : config.keys()) {
+      if (key.path().equals("modules.metrics.enabled")) {
+        return config.get(CoreKeys.moduleEnabled("metrics"))
+            ? "obs-metrics failed to configure (see the ERROR above)"
+            : "modules.metrics.enabled is false (" + config.sourceOf(key) + ")";
+      }
+    }
+    return "obs-metrics is not on the class path";
   }
 
   private MetricReader periodic(MetricExporter exporter) {

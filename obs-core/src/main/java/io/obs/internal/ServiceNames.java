@@ -54,14 +54,23 @@ final class ServiceNames {
     return new Derived(kebab(simple), "the main class " + first);
   }
 
-  /** The {@code Implementation-Version} of the main jar, when the JVM runs one. */
-  static @Nullable String mainJarVersion(Map<String, String> systemProperties) {
+  /** The main jar, when the JVM runs one ({@code java -jar app.jar}). */
+  static @Nullable Path mainJar(Map<String, String> systemProperties) {
     String command = systemProperties.getOrDefault("sun.java.command", "").trim();
     String first = command.isEmpty() ? "" : command.split("\\s+", 2)[0];
     if (!first.endsWith(".jar") || !Files.isRegularFile(Path.of(first))) {
       return null;
     }
-    try (JarFile jar = new JarFile(first)) {
+    return Path.of(first);
+  }
+
+  /** The {@code Implementation-Version} of the main jar, when the JVM runs one. */
+  static @Nullable String mainJarVersion(Map<String, String> systemProperties) {
+    Path main = mainJar(systemProperties);
+    if (main == null) {
+      return null;
+    }
+    try (JarFile jar = new JarFile(main.toFile())) {
       return jar.getManifest() == null
           ? null
           : jar.getManifest().getMainAttributes().getValue("Implementation-Version");

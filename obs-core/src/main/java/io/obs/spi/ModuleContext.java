@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public interface ModuleContext {
+public interface ModuleContext extends Components {
 
   /** The resolved, validated configuration. */
   ObsConfig config();
@@ -30,19 +30,24 @@ public interface ModuleContext {
   /** The meter for obs's own health metrics ({@code obs.*} instruments). */
   Meter selfMeter();
 
-  /** The embedded endpoint server, or {@code null} when {@code server.enabled} is false. */
+  /**
+   * The embedded endpoint server, or {@code null} when {@code server.enabled} is false or the
+   * server could not bind its address (obs-core has then logged why).
+   */
   @Nullable
   EndpointServer server();
 
   /** Adds a readiness check reported on {@code /readyz}. */
   void addReadinessCheck(String name, ReadinessCheck check);
 
-  /**
-   * Publishes a component under its type; users reach it with {@code Observability#component} and
-   * later modules with {@link #component(Class)}. Publishing the same type twice fails.
-   */
-  <T> void publish(Class<T> type, T component);
-
-  /** A component published by a module that started earlier. */
+  /** A component published by a module that configured or started earlier. */
   <T> Optional<T> component(Class<T> type);
+
+  /**
+   * The application framework that started obs and wires some of its parts its own way, such as
+   * {@code "Spring Boot 3.5.7"}, or empty when the application called {@code
+   * Observability.init()} itself. A module leaves to the host what the host does: under Spring
+   * Boot, for example, Micrometer binders are bound by Boot once its meter filters are in place.
+   */
+  Optional<String> host();
 }

@@ -58,8 +58,20 @@ public interface ObservabilityModule {
     return false;
   }
 
-  /** Contributes samplers, processors, readers and propagators before the SDK is built. */
+  /**
+   * Contributes samplers, processors, readers and propagators before the SDK is built, and
+   * publishes what the application may use from the moment {@code init()} returns.
+   */
   default void configure(SdkSetup setup) throws Exception {}
+
+  /**
+   * Runs instead of {@link #configure} and {@link #start} when this module is switched off
+   * ({@code modules.<name>.enabled: false}) or all telemetry is ({@code enabled: false}, {@code
+   * OTEL_SDK_DISABLED=true}), and when obs cannot run on the class path it finds: publishes
+   * no-op versions of the components the module documents, so that the same application code
+   * runs with telemetry on or off. Must be cheap, record nothing and start nothing.
+   */
+  default void publishDisabled(Components components) {}
 
   /**
    * Starts the module's own work once the SDK and endpoint server exist. Runs on obs's start-up

@@ -15,17 +15,24 @@ import java.util.function.UnaryOperator;
 
 /**
  * What a module may contribute to the shared SDK before obs-core builds it. Modules never build
- * providers themselves; they hand pieces to obs-core here.
+ * providers themselves; they hand pieces to obs-core here. Components {@linkplain #publish
+ * published} here are there as soon as {@code init()} returns, so whatever the application records
+ * through them from its next statement on is kept.
  *
  * @since 0.1.0
  */
-public interface SdkSetup {
+public interface SdkSetup extends Components {
 
   /** The resolved, validated configuration. */
   ObsConfig config();
 
   /** The resource every signal will carry. */
   Resource resource();
+
+  /**
+   * The application framework that starts obs, if any (see {@link ModuleContext#host()}).
+   */
+  java.util.Optional<String> host();
 
   /**
    * Sets the head sampler. Only one module may do so; a second call fails. Without a call the

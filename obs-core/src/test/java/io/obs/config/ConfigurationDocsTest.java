@@ -31,7 +31,7 @@ class ConfigurationDocsTest {
 
     ObsConfig config = io.obs.internal.ConfigLoader.load(new io.obs.internal.RuntimeRequest(
         null, yaml, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(),
-        java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of(), false),
+        java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of(), false, null),
         CoreKeys.ALL);
 
     assertThat(config.get(CoreKeys.SERVICE_NAME)).isEqualTo("order-service");

@@ -368,11 +368,11 @@ class ConfigLoaderTest {
   static RuntimeRequest request(@Nullable String yaml, Map<String, String> env,
       Map<String, String> properties, Map<String, String> overrides) {
     return new RuntimeRequest(null, yaml, overrides, env, properties, List.of(), List.of(),
-        List.of(), List.of(), false);
+        List.of(), List.of(), false, null);
   }
 
   static RuntimeRequest withFile(RuntimeRequest request, Path file) {
     return new RuntimeRequest(file, null, request.overrides(), request.environment(),
-        request.systemProperties(), List.of(), List.of(), List.of(), List.of(), false);
+        request.systemProperties(), List.of(), List.of(), List.of(), List.of(), false, null);
   }
 }

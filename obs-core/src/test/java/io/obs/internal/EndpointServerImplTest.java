@@ -24,10 +24,11 @@ class EndpointServerImplTest {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private EndpointServerImpl server;
+  private final Readiness readiness = new Readiness();
 
   @BeforeEach
   void start() throws IOException {
-    server = EndpointServerImpl.bind("127.0.0.1", 0, 2, 1024, Duration.ofMillis(300),
+    server = EndpointServerImpl.bind("127.0.0.1", 0, 2, 1024, readiness, Duration.ofMillis(300),
         "/healthz", "/readyz", "shop \"quoted\"");
     server.start();
   }
@@ -35,6 +36,7 @@ class EndpointServerImplTest {
   @AfterEach
   void stop() {
     server.stop();
+    readiness.close();
   }
 
   @Test
@@ -57,9 +59,9 @@ class EndpointServerImplTest {
 
   @Test
   void readyzReportsEachCheckAndFailsWhenOneIsDown() throws Exception {
-    server.addReadinessCheck("db", () -> ReadinessCheck.Result.ready("connected"));
-    server.addReadinessCheck("ebpf", () -> ReadinessCheck.Result.notReady("no BTF"));
-    server.addReadinessCheck("broken", () -> {
+    readiness.add("db", () -> ReadinessCheck.Result.ready("connected"));
+    readiness.add("ebpf", () -> ReadinessCheck.Result.notReady("no BTF"));
+    readiness.add("broken", () -> {
       throw new IllegalStateException("kaput");
     });
 
@@ -75,7 +77,7 @@ class EndpointServerImplTest {
 
   @Test
   void aHangingCheckTimesOutInsteadOfHangingTheProbe() throws Exception {
-    server.addReadinessCheck("slow", () -> {
+    readiness.add("slow", () -> {
       Thread.sleep(10_000);
       return ReadinessCheck.Result.ready("never");
     });

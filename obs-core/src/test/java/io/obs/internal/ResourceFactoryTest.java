@@ -93,7 +93,7 @@ class ResourceFactoryTest {
   @Test
   void unknownSystemPropertiesLeaveAttributesOutRatherThanEmpty(@TempDir Path proc) {
     ObsConfig config = ConfigLoader.load(new RuntimeRequest(null, "", Map.of(), Map.of(),
-        Map.of(), List.of(), List.of(), List.of(), List.of(), false), CoreKeys.ALL);
+        Map.of(), List.of(), List.of(), List.of(), List.of(), false, null), CoreKeys.ALL);
 
     Resource resource = new ResourceFactory(proc).create(config, Map.of(), Map.of());
 
@@ -114,7 +114,7 @@ class ResourceFactoryTest {
         "os.name", "Linux", "os.arch", "amd64", "os.version", "6.18",
         "java.runtime.name", "OpenJDK Runtime Environment", "java.runtime.version", "17.0.15");
     ObsConfig config = ConfigLoader.load(new RuntimeRequest(null, yaml, Map.of(), env, properties,
-        List.of(), List.of(), List.of(), List.of(), false), CoreKeys.ALL);
+        List.of(), List.of(), List.of(), List.of(), false, null), CoreKeys.ALL);
     return new ResourceFactory(proc).create(config, env, properties);
   }
 

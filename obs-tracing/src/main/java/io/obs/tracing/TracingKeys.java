@@ -14,6 +14,12 @@ import java.util.Locale;
  */
 public final class TracingKeys {
 
+  /** What OTEL_TRACES_SAMPLER takes, in OpenTelemetry's names, for the error about other values. */
+  private static final String OTEL_SAMPLERS =
+      "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off,"
+          + " parentbased_traceidratio (OpenTelemetry's names), or obs's own: ratio, rate_limiting,"
+          + " adaptive, tail";
+
   public static final ConfigKey<String> SAMPLER_TYPE =
       ConfigKey.oneOf(
               "traces.sampler.type",
@@ -27,7 +33,7 @@ public final class TracingKeys {
           .description(
               "Which sampler decides: always_on, always_off, ratio, rate_limiting, adaptive or"
                   + " tail.")
-          .alias("OTEL_TRACES_SAMPLER", TracingKeys::otelSamplerType)
+          .alias("OTEL_TRACES_SAMPLER", TracingKeys::otelSamplerType, OTEL_SAMPLERS)
           .build();
 
   public static final ConfigKey<Boolean> SAMPLER_PARENTBASED =

@@ -126,6 +126,7 @@ public final class LoggingKeys {
           .description(
               "HMAC key for hash mode; set it (e.g. OBS_LOGS_REDACTION_HASH_KEY) for hashes that"
                   + " match across processes.")
+          .sensitive()
           .build();
 
   public static final List<ConfigKey<?>> ALL =

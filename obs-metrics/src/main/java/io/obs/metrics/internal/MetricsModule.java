@@ -21,11 +21,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.obs.config.ConfigKey;
+import io.obs.config.ConfigProblem;
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfig;
 import io.obs.metrics.MetricsKeys;
 import io.obs.metrics.ObsMetrics;
 import io.obs.server.EndpointServer;
+import io.obs.internal.Dependencies;
+import io.obs.spi.Components;
 import io.obs.spi.ModuleContext;
 import io.obs.spi.ObservabilityModule;
 import io.obs.spi.SdkSetup;
@@ -79,7 +82,9 @@ public final class MetricsModule implements ObservabilityModule {
 
   private @Nullable PrometheusMetricReader reader;
   private @Nullable MeterRegistry registry;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private @Nullable PrometheusMeterRegistry prometheus;
+  private @Nullable JvmMetricsBinder jvmMetrics;
+  private boolean global;
 
   @Override
   public String name() {
@@ -96,16 +101,118 @@ public final class MetricsModule implements ObservabilityModule {
     return MetricsKeys.ALL;
   }
 
+  /** Bad {@code metrics.*} values, reported by obs-core with every other configuration problem. */
+  @Override
+  public List<ConfigProblem> validate(ObsConfig config) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    try {
+      parseBuckets(config.get(MetricsKeys.HTTP_BUCKETS));
+    } catch (IllegalArgumentException e) {
+      problems.add(new ConfigProblem(config.sourceOf(MetricsKeys.HTTP_BUCKETS),
+          MetricsKeys.HTTP_BUCKETS.path(), e.getMessage()));
+    }
+    for (String label : config.get(MetricsKeys.COMMON_LABELS).keySet()) {
+      if (!isLabelName(label) || label.startsWith("__")) {
+        problems.add(new ConfigProblem(config.sourceOf(MetricsKeys.COMMON_LABELS),
+            MetricsKeys.COMMON_LABELS.path(), "'" + label + "' is not a valid label name"
+                + " (letters, digits and _, not starting with a digit or __)"));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Builds the Micrometer registries and publishes them with {@link ObsMetrics} before {@code
+   * init()} returns, so what the application records from its next statement on is kept. Binding
+   * the JVM metrics and serving {@code /metrics} wait for {@link #start}.
+   */
   @Override
   public void configure(SdkSetup setup) {
-    ObsConfig config = setup.config();
-    // Both checks run before the SDK is built, so a bad value stops start-up with a clear message
-    // instead of leaving a half-configured pipeline.
-    commonLabels(config, setup.resource());
-    List<Double> buckets = parseBuckets(config.get(MetricsKeys.HTTP_BUCKETS));
-    if (!config.get(CoreKeys.METRICS_ENABLED)) {
-      return;
+    String incompatible = incompatibleLibraries();
+    if (incompatible != null) {
+      throw new IllegalStateException(incompatible);
     }
+    ObsConfig config = setup.config();
+    List<Double> buckets = parseBuckets(config.get(MetricsKeys.HTTP_BUCKETS));
+    Map<String, String> commonLabels = commonLabels(config, setup.resource());
+    boolean enabled = config.get(CoreKeys.METRICS_ENABLED);
+    if (enabled) {
+      registerViews(setup, buckets);
+      if (servesPrometheus(config)) {
+        reader = PrometheusMetricReader.builder().build();
+        setup.addMetricReader(reader);
+      }
+    }
+    String exporter = enabled ? config.get(CoreKeys.METRICS_EXPORTER) : "none";
+    List<MeterRegistry> children = new ArrayList<>();
+    if (exporter.equals("prometheus") || exporter.equals("both")) {
+      prometheus = prometheusRegistry(config, commonLabels);
+      children.add(prometheus);
+    }
+    if (exporter.equals("otlp") || exporter.equals("both")) {
+      MeterRegistry otlp = PushRegistries.otlp(config, setup.resource());
+      if (otlp != null) {
+        children.add(otlp);
+      }
+    }
+    if (exporter.equals("console")) {
+      children.add(PushRegistries.console(config.get(CoreKeys.METRICS_EXPORT_INTERVAL)));
+    }
+    if (children.isEmpty()) {
+      // Application code keeps working with metrics off; values stay in memory only.
+      children.add(new SimpleMeterRegistry());
+    }
+    for (MeterRegistry child : children) {
+      if (child != prometheus) {
+        child.config().commonTags(tags(commonLabels));
+      }
+    }
+    MeterRegistry top = children.size() == 1 ? children.get(0) : composite(children);
+    registry = top;
+    if (enabled) {
+      jvmMetrics = new JvmMetricsBinder(config);
+      setup.publish(JvmMetricsBinder.class, jvmMetrics);
+    }
+    // Under a framework (Spring Boot) the framework adds its meter filters to this registry and
+    // then adds it to the global registry; a meter registered before that would make Micrometer
+    // warn and miss those filters.
+    if (setup.host().isEmpty()) {
+      Metrics.globalRegistry.add(top);
+      global = true;
+    }
+    setup.publish(MeterRegistry.class, top);
+    setup.publish(ObsMetrics.class, metrics(config, top, buckets, commonLabels.keySet()));
+    if (prometheus != null) {
+      PrometheusRegistry prometheusRegistry = prometheus.getPrometheusRegistry();
+      if (reader != null) {
+        // OpenTelemetry instruments join the same scrape from the start: whoever scrapes the
+        // registry directly (Spring Boot's /actuator/prometheus) sees them as soon as it can.
+        prometheusRegistry.register(
+            new OtelCollector(reader, commonLabels, micrometerNames(prometheus)));
+      }
+      setup.publish(PrometheusMeterRegistry.class, prometheus);
+      setup.publish(PrometheusRegistry.class, prometheusRegistry);
+    }
+  }
+
+  /** Working no-op components: the same application code runs with metrics switched off. */
+  @Override
+  public void publishDisabled(Components components) {
+    MeterRegistry noop = new CompositeMeterRegistry(); // no child: every meter records nothing
+    components.publish(MeterRegistry.class, noop);
+    components.publish(ObsMetrics.class, ObsMetrics.builder(noop).build());
+  }
+
+  private static ObsMetrics metrics(
+      ObsConfig config, MeterRegistry top, List<Double> buckets, Set<String> reserved) {
+    return ObsMetrics.builder(top)
+        .setCardinalityLimit(config.get(MetricsKeys.CARDINALITY_LIMIT))
+        .setLatencyBuckets(toDurations(buckets))
+        .setReservedLabels(reserved)
+        .build();
+  }
+
+  private static void registerViews(SdkSetup setup, List<Double> buckets) {
     for (String instrument : DURATION_INSTRUMENTS) {
       // The unit is part of the selector so an instrument of the same name recorded in
       // milliseconds is never given bounds meant for seconds.
@@ -129,101 +236,87 @@ public final class MetricsModule implements ObservabilityModule {
                       ExplicitBucketHistogramOptions.builder().setBucketBoundaries(millis).build()))
               .build());
     }
-    if (servesPrometheus(config)) {
-      reader = PrometheusMetricReader.builder().build();
-      setup.addMetricReader(reader);
+  }
+
+  /** Micrometer or the Prometheus client older than obs's, named with the fix; else null. */
+  private static @Nullable String incompatibleLibraries() {
+    String[][] artifacts = {
+      {"io.micrometer:micrometer-core", "io.micrometer.core.instrument.MeterRegistry", "micrometer",
+        "micrometer.version"},
+      {"io.micrometer:micrometer-registry-prometheus",
+        "io.micrometer.prometheusmetrics.PrometheusMeterRegistry", "micrometer",
+        "micrometer.version"},
+      {"io.prometheus:prometheus-metrics-model",
+        "io.prometheus.metrics.model.registry.PrometheusRegistry", "prometheus-metrics",
+        "prometheus-client.version"},
+    };
+    for (String[] artifact : artifacts) {
+      var problem = Dependencies.tooOld(artifact[0], artifact[1], artifact[2], artifact[3]);
+      if (problem.isPresent()) {
+        return problem.get();
+      }
     }
+    return null;
   }
 
   @Override
   public void start(ModuleContext context) {
     ObsConfig config = context.config();
-    Map<String, String> commonLabels = commonLabels(config, context.resource());
-    boolean enabled = config.get(CoreKeys.METRICS_ENABLED);
-    String exporter = enabled ? config.get(CoreKeys.METRICS_EXPORTER) : "none";
-
-    List<MeterRegistry> children = new ArrayList<>();
-    PrometheusMeterRegistry prometheus = null;
-    if (exporter.equals("prometheus") || exporter.equals("both")) {
-      prometheus = prometheusRegistry(config, commonLabels);
-      children.add(prometheus);
+    MeterRegistry top = registry;
+    if (top == null) {
+      return;
     }
-    if (exporter.equals("otlp") || exporter.equals("both")) {
-      MeterRegistry otlp = PushRegistries.otlp(config, context.resource());
-      if (otlp != null) {
-        children.add(otlp);
-      }
+    JvmMetricsBinder jvm = jvmMetrics;
+    if (jvm != null && context.host().isEmpty()) {
+      jvm.bindTo(top);
     }
-    if (exporter.equals("console")) {
-      children.add(PushRegistries.console(config.get(CoreKeys.METRICS_EXPORT_INTERVAL)));
+    PrometheusMeterRegistry scraped = prometheus;
+    if (scraped == null) {
+      return;
     }
-    if (children.isEmpty()) {
-      // Application code keeps working with metrics off; values stay in memory only.
-      children.add(new SimpleMeterRegistry());
-    }
-    for (MeterRegistry child : children) {
-      if (child != prometheus) {
-        child.config().commonTags(tags(commonLabels));
-      }
-    }
-    MeterRegistry top = children.size() == 1 ? children.get(0) : composite(children);
-    registry = top;
-
-    if (enabled) {
-      bindJvmMetrics(config, top);
-    }
-    Metrics.globalRegistry.add(top);
-
-    ObsMetrics metrics =
-        ObsMetrics.builder(top)
-            .setCardinalityLimit(config.get(MetricsKeys.CARDINALITY_LIMIT))
-            .setLatencyBuckets(toDurations(parseBuckets(config.get(MetricsKeys.HTTP_BUCKETS))))
-            .setReservedLabels(commonLabels.keySet())
-            .build();
-    context.publish(MeterRegistry.class, top);
-    context.publish(ObsMetrics.class, metrics);
-
-    if (prometheus != null) {
-      context.publish(PrometheusMeterRegistry.class, prometheus);
-      PrometheusRegistry prometheusRegistry = prometheus.getPrometheusRegistry();
-      if (reader != null) {
-        prometheusRegistry.register(
-            new OtelCollector(reader, commonLabels, micrometerNames(prometheus)));
-      }
-      EndpointServer server = context.server();
-      String path = config.get(CoreKeys.SERVER_PATHS_METRICS);
-      if (server != null) {
-        server.register(path, new MetricsHandler(prometheusRegistry));
-      } else {
-        log().log(
-            System.Logger.Level.WARNING,
-            "obs-metrics: metrics.exporter is {0} but server.enabled is false, so nothing serves"
-                + " {1}; Prometheus cannot scrape this process.",
-            exporter,
-            path);
-      }
+    PrometheusRegistry prometheusRegistry = scraped.getPrometheusRegistry();
+    EndpointServer server = context.server();
+    String path = config.get(CoreKeys.SERVER_PATHS_METRICS);
+    if (server != null) {
+      server.register(path, new MetricsHandler(prometheusRegistry));
+    } else if (!config.get(CoreKeys.SERVER_ENABLED)) {
+      log().log(
+          System.Logger.Level.WARNING,
+          "obs-metrics: metrics.exporter is {0} but server.enabled is false ({1}), so obs serves"
+              + " no {2}; Prometheus cannot scrape this process{3}.",
+          config.get(CoreKeys.METRICS_EXPORTER),
+          config.sourceOf(CoreKeys.SERVER_ENABLED),
+          path,
+          context.host().isPresent()
+              ? " unless " + context.host().get() + " serves the registry (see docs/spring-boot.md)"
+              : "");
+    } else {
+      log().log(
+          System.Logger.Level.WARNING,
+          "obs-metrics: the endpoint server could not start (see the ERROR above), so nothing"
+              + " serves {0}; Prometheus cannot scrape this process.",
+          path);
     }
   }
 
   @Override
   public void stop() {
     MeterRegistry current = registry;
-    if (current != null) {
+    if (current != null && global) {
       Metrics.globalRegistry.remove(current);
     }
-    for (AutoCloseable closeable : closeables) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        log().log(System.Logger.Level.DEBUG, "obs-metrics: closing " + closeable + " failed", e);
-      }
+    global = false;
+    JvmMetricsBinder jvm = jvmMetrics;
+    if (jvm != null) {
+      jvm.close();
     }
-    closeables.clear();
     if (current != null) {
       // Closing a push registry publishes what is left once.
       current.close();
     }
     registry = null;
+    prometheus = null;
+    jvmMetrics = null;
   }
 
   static boolean servesPrometheus(ObsConfig config) {
@@ -239,36 +332,30 @@ public final class MetricsModule implements ObservabilityModule {
       try {
         value = Double.parseDouble(entry.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            MetricsKeys.HTTP_BUCKETS.path() + ": '" + entry + "' is not a number of seconds", e);
+        throw new IllegalArgumentException("'" + entry + "' is not a number of seconds", e);
       }
       if (!(value > 0) || Double.isInfinite(value)) {
-        throw new IllegalArgumentException(
-            MetricsKeys.HTTP_BUCKETS.path() + ": bucket bounds must be positive, got " + entry);
+        throw new IllegalArgumentException("bucket bounds must be positive, got " + entry);
       }
       if (!result.isEmpty() && value <= result.get(result.size() - 1)) {
-        throw new IllegalArgumentException(
-            MetricsKeys.HTTP_BUCKETS.path()
-                + ": bucket bounds must be strictly increasing, got "
-                + raw);
+        throw new IllegalArgumentException("bucket bounds must be strictly increasing, got " + raw);
       }
       result.add(value);
     }
     if (result.isEmpty()) {
-      throw new IllegalArgumentException(MetricsKeys.HTTP_BUCKETS.path() + " must not be empty");
+      throw new IllegalArgumentException("must not be empty");
     }
     return result;
   }
 
-  /** Resolves {@code metrics.common_labels} against the resource; unset attributes are skipped. */
+  /**
+   * Resolves {@code metrics.common_labels} against the resource; unset attributes are skipped.
+   * The label names were checked by {@link #validate}.
+   */
   static Map<String, String> commonLabels(ObsConfig config, Resource resource) {
     Map<String, String> labels = new LinkedHashMap<>();
     for (Map.Entry<String, String> entry : config.get(MetricsKeys.COMMON_LABELS).entrySet()) {
       String label = entry.getKey();
-      if (!isLabelName(label) || label.startsWith("__")) {
-        throw new IllegalArgumentException(
-            MetricsKeys.COMMON_LABELS.path() + ": '" + label + "' is not a valid label name");
-      }
       String value = resource.getAttribute(AttributeKey.stringKey(entry.getValue()));
       if (value != null && !value.isEmpty()) {
         labels.put(label, value);
@@ -324,34 +411,6 @@ public final class MetricsModule implements ObservabilityModule {
     CompositeMeterRegistry composite = new CompositeMeterRegistry();
     children.forEach(composite::add);
     return composite;
-  }
-
-  private void bindJvmMetrics(ObsConfig config, MeterRegistry target) {
-    List<MeterBinder> binders = new ArrayList<>();
-    if (config.get(MetricsKeys.JVM_MEMORY)) {
-      binders.add(new JvmMemoryMetrics());
-    }
-    if (config.get(MetricsKeys.JVM_GC)) {
-      JvmGcMetrics gc = new JvmGcMetrics();
-      closeables.add(gc);
-      binders.add(gc);
-    }
-    if (config.get(MetricsKeys.JVM_THREADS)) {
-      binders.add(new JvmThreadMetrics());
-    }
-    if (config.get(MetricsKeys.JVM_CLASSES)) {
-      binders.add(new ClassLoaderMetrics());
-    }
-    if (config.get(MetricsKeys.JVM_CPU)) {
-      binders.add(new ProcessorMetrics());
-    }
-    if (config.get(MetricsKeys.JVM_FILES)) {
-      binders.add(new FileDescriptorMetrics());
-    }
-    if (config.get(MetricsKeys.JVM_UPTIME)) {
-      binders.add(new UptimeMetrics());
-    }
-    binders.forEach(binder -> binder.bindTo(target));
   }
 
   /** Keeps the normalised Prometheus names of the Micrometer meters, for collision checks. */

@@ -90,7 +90,7 @@ class DocKindsTest {
     List<DocBlocks.Block> blocks = DocBlocks.checked("config-error");
     assertThat(blocks).isNotEmpty();
     RuntimeRequest request = new RuntimeRequest(null, INVALID_OBS_YAML, Map.of(), Map.of(),
-        Map.of(), List.of(), List.of(), List.of(), null, false);
+        Map.of(), List.of(), List.of(), List.of(), null, false, null);
     // Inline YAML is reported as <inline>; a file named obs.yaml is reported by its name.
     ObsConfigException error = org.assertj.core.api.Assertions.catchThrowableOfType(
         ObsConfigException.class, () -> ConfigLoader.load(request, ObsKeys.all()));

@@ -95,7 +95,7 @@ class DocsTest {
     for (DocBlocks.Block block : blocks) {
       RuntimeRequest request =
           new RuntimeRequest(null, block.text(), Map.of(), Map.of(), Map.of(), List.of(),
-              List.of(), List.of(), null, false);
+              List.of(), List.of(), null, false, null);
       assertThatCode(() -> ConfigLoader.load(request, ObsKeys.all()))
           .as(block.where())
           .doesNotThrowAnyException();
@@ -106,7 +106,7 @@ class DocsTest {
   void theConfigValidationActuallyRejectsAWrongKey() {
     RuntimeRequest request =
         new RuntimeRequest(null, "traces:\n  exporterr: zipkin\n", Map.of(), Map.of(), Map.of(),
-            List.of(), List.of(), List.of(), null, false);
+            List.of(), List.of(), List.of(), null, false, null);
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> ConfigLoader.load(request, ObsKeys.all()))
@@ -187,7 +187,7 @@ class DocsTest {
         }
         if (!env.isEmpty()) {
           RuntimeRequest request = new RuntimeRequest(null, "", Map.of(), env, Map.of(),
-              List.of(), List.of(), List.of(), null, false);
+              List.of(), List.of(), List.of(), null, false, null);
           assertThatCode(() -> ConfigLoader.load(request, ObsKeys.all()))
               .as("%s: %s", block.where(), env)
               .doesNotThrowAnyException();
