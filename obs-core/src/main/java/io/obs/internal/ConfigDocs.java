@@ -67,6 +67,108 @@ public final class ConfigDocs {
         + " test with -Dobs.docs.update=true to regenerate it. Expected:\n" + expected;
   }
 
+  /**
+   * Spring Boot's configuration metadata ({@code META-INF/spring-configuration-metadata.json}) for
+   * the keys as {@code obs.*} properties in Boot's kebab-case, so that IDEs complete them in
+   * {@code application.yml}; every obs jar ships the file for its own keys.
+   */
+  public static String springMetadata(List<ConfigKey<?>> keys) {
+    StringBuilder json = new StringBuilder("{\n  \"groups\": [\n    {\n")
+        .append("      \"name\": \"obs\",\n")
+        .append("      \"description\": \"obs: the same keys as obs.yaml (docs/configuration.md).\"\n")
+        .append("    }\n  ],\n  \"properties\": [");
+    boolean first = true;
+    for (ConfigKey<?> key : keys) {
+      json.append(first ? "\n" : ",\n").append("    {\n");
+      json.append("      \"name\": ").append(EndpointServerImpl.json(springName(key))).append(",\n");
+      json.append("      \"type\": ").append(EndpointServerImpl.json(javaType(key))).append(",\n");
+      String defaultValue = springDefault(key);
+      if (defaultValue != null) {
+        json.append("      \"defaultValue\": ").append(defaultValue).append(",\n");
+      }
+      String description = key.description()
+          + (key.defaultValue() == null || defaultValue == null
+              ? " Default: " + key.defaultDescription() + "." : "");
+      json.append("      \"description\": ").append(EndpointServerImpl.json(description))
+          .append("\n    }");
+      first = false;
+    }
+    json.append("\n  ],\n  \"hints\": [");
+    first = true;
+    for (ConfigKey<?> key : keys) {
+      if (key.allowedValues().isEmpty()) {
+        continue;
+      }
+      json.append(first ? "\n" : ",\n").append("    {\n      \"name\": ")
+          .append(EndpointServerImpl.json(springName(key))).append(",\n      \"values\": [");
+      boolean firstValue = true;
+      for (String value : key.allowedValues()) {
+        json.append(firstValue ? "\n" : ",\n").append("        {\n          \"value\": ")
+            .append(EndpointServerImpl.json(value)).append("\n        }");
+        firstValue = false;
+      }
+      json.append("\n      ]\n    }");
+      first = false;
+    }
+    return json.append("\n  ]\n}\n").toString();
+  }
+
+  /**
+   * Compares a generated file with the one in the tree, and rewrites it when {@code update} is
+   * true. Returns null when the file is current, else what is wrong.
+   */
+  public static @Nullable String checkFile(Path file, String expected, boolean update)
+      throws IOException {
+    String actual = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    if (actual.equals(expected)) {
+      return null;
+    }
+    if (update) {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, expected, StandardCharsets.UTF_8);
+      return null;
+    }
+    return file + " is behind the ConfigKey declarations; rerun the test with"
+        + " -Dobs.docs.update=true to regenerate it.";
+  }
+
+  /** {@code traces.batch.queue_size} as Boot spells it: {@code obs.traces.batch.queue-size}. */
+  public static String springName(ConfigKey<?> key) {
+    return "obs." + key.path().replace('_', '-');
+  }
+
+  private static String javaType(ConfigKey<?> key) {
+    return switch (key.kind()) {
+      case STRING, ENUM -> "java.lang.String";
+      case BOOLEAN -> "java.lang.Boolean";
+      case INTEGER -> "java.lang.Integer";
+      case DECIMAL -> "java.lang.Double";
+      case DURATION -> "java.time.Duration";
+      case URL -> "java.net.URI";
+      case LIST -> "java.util.List<java.lang.String>";
+      case MAP -> "java.util.Map<java.lang.String,java.lang.String>";
+    };
+  }
+
+  /** The default as a JSON value, or null when it is computed at start-up or secret. */
+  private static @Nullable String springDefault(ConfigKey<?> key) {
+    Object value = key.defaultValue();
+    if (value == null || key.isSensitive()) {
+      return null;
+    }
+    return switch (key.kind()) {
+      case BOOLEAN, INTEGER, DECIMAL -> String.valueOf(value);
+      case STRING, ENUM, URL -> EndpointServerImpl.json(String.valueOf(value));
+      case DURATION -> EndpointServerImpl.json(key.defaultDescription());
+      case LIST -> {
+        List<?> list = (List<?>) value;
+        yield "[" + list.stream().map(v -> EndpointServerImpl.json(String.valueOf(v)))
+            .collect(Collectors.joining(", ")) + "]";
+      }
+      case MAP -> null;
+    };
+  }
+
   private static String row(ConfigKey<?> key) {
     StringBuilder overrides = new StringBuilder("`" + key.environmentVariable() + "`, `-D"
         + key.systemProperty() + "`");

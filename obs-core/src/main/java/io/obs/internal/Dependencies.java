@@ -78,17 +78,16 @@ public final class Dependencies {
             + where(probe)
             + ", but obs needs "
             + minimum
-            + " or later. Usually a framework's dependency management chose it. Fix: import"
-            + " io.obs:obs-bom in <dependencyManagement> before any other BOM (such as"
-            + " spring-boot-dependencies); with spring-boot-starter-parent as the parent, set the"
-            + " property <"
+            + " or later. Usually a framework's dependency management chose it (Spring Boot 3.5"
+            + " and 4.0 pin older OpenTelemetry and Micrometer lines). Fix: import io.obs:obs-bom"
+            + " in <dependencyManagement> before spring-boot-dependencies or any other BOM (with"
+            + " spring-boot-starter-parent as the parent, importing obs-bom is enough); or set <"
             + versionProperty
             + ">"
             + minimum
             + "</"
             + versionProperty
-            + "> instead, since a parent's versions win over imported BOMs; in Gradle, use"
-            + " enforcedPlatform(\"io.obs:obs-bom:<version>\")");
+            + ">; in Gradle, use enforcedPlatform(\"io.obs:obs-bom:<version>\")");
   }
 
   /**

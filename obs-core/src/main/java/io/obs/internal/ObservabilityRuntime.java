@@ -642,7 +642,8 @@ public final class ObservabilityRuntime {
     return published(type);
   }
 
-  private <T> Optional<T> published(Class<T> type) {
+  /** A component published so far, without waiting for a start still running. */
+  public <T> Optional<T> published(Class<T> type) {
     return Optional.ofNullable(type.cast(components.get(type)));
   }
 

@@ -38,4 +38,16 @@ class ConfigurationDocsTest {
     assertThat(config.get(CoreKeys.SERVICE_ENVIRONMENT)).isEqualTo("dev");
     assertThat(config.get(CoreKeys.METRICS_EXPORTER)).isEqualTo("both");
   }
+
+  @Test
+  void springBootMetadataListsEveryKey() throws Exception {
+    java.util.List<io.obs.config.ConfigKey<?>> keys = new java.util.ArrayList<>();
+    keys.addAll(CoreKeys.ALL);
+    assertThat(io.obs.internal.ConfigDocs.checkFile(
+            java.nio.file.Path.of("src", "main", "resources", "META-INF",
+                "spring-configuration-metadata.json"),
+            io.obs.internal.ConfigDocs.springMetadata(keys),
+            Boolean.getBoolean("obs.docs.update")))
+        .isNull();
+  }
 }

@@ -421,7 +421,7 @@ public final class MetricsModule implements ObservabilityModule {
     Set<String> warned = ConcurrentHashMap.newKeySet();
     prometheus.config().onMeterAdded(meter -> {
       names(prometheus, meter).forEach(n -> counts.merge(n, 1, Integer::sum));
-      warnIfRenamed(meter.getId().getName(), warned);
+      warnIfRenamed(prometheus, meter, warned);
     });
     prometheus.config().onMeterRemoved(meter -> names(prometheus, meter).forEach(
         n -> counts.computeIfPresent(n, (k, c) -> c <= 1 ? null : c - 1)));
@@ -434,16 +434,22 @@ public final class MetricsModule implements ObservabilityModule {
    * The Prometheus client strips a trailing _created or _info from family names; a plain
    * Micrometer meter cannot be refused (libraries register them), so say once what happens.
    */
-  private static void warnIfRenamed(String name, Set<String> warned) {
-    String base = name.replace('.', '_');
+  private static void warnIfRenamed(
+      PrometheusMeterRegistry prometheus, Meter meter, Set<String> warned) {
+    // What the client strips is the end of the name as rendered, base unit included:
+    // tomcat.sessions.created with unit "sessions" is tomcat_sessions_created_sessions, intact.
+    Meter.Id id = meter.getId();
+    String unit = id.getBaseUnit();
+    String unstripped = MetricNames.prometheusBase(id.getName())
+        + (unit == null || unit.isEmpty() ? "" : "_" + unit);
     for (String suffix : List.of("_created", "_info")) {
-      if (base.endsWith(suffix) && warned.add(name)) {
+      if (unstripped.endsWith(suffix) && warned.add(id.getName())) {
         log().log(
             System.Logger.Level.WARNING,
             "obs-metrics: meter ''{0}'' is exposed on /metrics as ''{1}'' because the Prometheus"
                 + " client strips a trailing ''{2}''; rename it to keep the word.",
-            name,
-            base.substring(0, base.length() - suffix.length()),
+            id.getName(),
+            prometheus.config().namingConvention().name(id.getName(), id.getType(), unit),
             suffix.substring(1));
       }
     }

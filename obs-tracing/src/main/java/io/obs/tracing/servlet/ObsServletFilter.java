@@ -37,9 +37,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Declared in {@code web.xml} (no-argument constructor) it uses the running {@link
  * Observability} instance and reads route templates from the init parameter {@code routes}
- * (comma-separated). Without a matching template, {@code http.route} is the servlet mapping
- * pattern (such as {@code /api/*}) unless that is the default servlet. Asynchronous requests end
- * their span when the async context completes.
+ * (comma-separated). Without a matching template, {@code http.route} is the pattern Spring MVC
+ * matched ({@code /orders/{id}}), else the servlet mapping pattern (such as {@code /api/*}) unless
+ * that is the default servlet; both are known only once the request has been dispatched, so the
+ * span is renamed then. Asynchronous requests end their span when the async context completes.
  *
  * @since 0.1.0
  */
@@ -117,9 +118,6 @@ public final class ObsServletFilter implements Filter {
     if (route != null && !request.getContextPath().isEmpty()) {
       route = request.getContextPath() + route;
     }
-    if (route == null) {
-      route = mappingRoute(request);
-    }
     String requestIdHeader = core.settings().requestIdHeader();
     HttpServerCore.Request info =
         new HttpServerCore.Request(
@@ -145,6 +143,8 @@ public final class ObsServletFilter implements Filter {
       error = e;
       throw e;
     } finally {
+      // The framework has routed the request by now: its pattern names it when no template did.
+      core.updateRoute(handle, dispatchedRoute(request));
       if (error == null && request.isAsyncStarted()) {
         request.getAsyncContext().addListener(new EndOnComplete(core, handle));
       } else {
@@ -153,6 +153,30 @@ public final class ObsServletFilter implements Filter {
         core.end(handle, status, error);
       }
     }
+  }
+
+  /** Spring MVC's name for the attribute holding the pattern of the handler it chose. */
+  private static final String SPRING_MVC_PATTERN =
+      "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+
+  /** The route the framework chose: Spring MVC's matched pattern, else the servlet mapping. */
+  private static @Nullable String dispatchedRoute(HttpServletRequest request) {
+    if (request.getAttribute(SPRING_MVC_PATTERN) instanceof String pattern
+        && pattern.startsWith("/")) {
+      String servletPrefix = "";
+      try {
+        HttpServletMapping mapping = request.getHttpServletMapping();
+        if (mapping != null && mapping.getMappingMatch() == MappingMatch.PATH) {
+          servletPrefix = request.getServletPath();
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // a container without mapping information: the pattern alone
+      }
+      // Spring matches the path within the context and the servlet's path mapping; a route names
+      // the path from the root.
+      return request.getContextPath() + servletPrefix + pattern;
+    }
+    return mappingRoute(request);
   }
 
   private static @Nullable String mappingRoute(HttpServletRequest request) {
