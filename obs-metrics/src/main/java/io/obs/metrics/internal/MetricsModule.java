@@ -280,16 +280,17 @@ public final class MetricsModule implements ObservabilityModule {
     if (server != null) {
       server.register(path, new MetricsHandler(prometheusRegistry));
     } else if (!config.get(CoreKeys.SERVER_ENABLED)) {
-      log().log(
-          System.Logger.Level.WARNING,
-          "obs-metrics: metrics.exporter is {0} but server.enabled is false ({1}), so obs serves"
-              + " no {2}; Prometheus cannot scrape this process{3}.",
-          config.get(CoreKeys.METRICS_EXPORTER),
-          config.sourceOf(CoreKeys.SERVER_ENABLED),
-          path,
-          context.host().isPresent()
-              ? " unless " + context.host().get() + " serves the registry (see docs/spring-boot.md)"
-              : "");
+      // Under a framework the registry is scraped there (Spring Boot's /actuator/prometheus):
+      // switching obs's own server off is then the intended set-up, not a mistake.
+      if (context.host().isEmpty()) {
+        log().log(
+            System.Logger.Level.WARNING,
+            "obs-metrics: metrics.exporter is {0} but server.enabled is false ({1}), so obs"
+                + " serves no {2}; Prometheus cannot scrape this process.",
+            config.get(CoreKeys.METRICS_EXPORTER),
+            config.sourceOf(CoreKeys.SERVER_ENABLED),
+            path);
+      }
     } else {
       log().log(
           System.Logger.Level.WARNING,

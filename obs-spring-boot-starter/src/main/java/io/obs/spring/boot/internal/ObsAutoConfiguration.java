@@ -3,7 +3,12 @@ package io.obs.spring.boot.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
 import io.micrometer.tracing.otel.bridge.OtelBaggageManager;
 import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
 import io.micrometer.tracing.otel.bridge.OtelPropagator;
@@ -170,6 +175,26 @@ public class ObsAutoConfiguration {
     OtelPropagator micrometerPropagator(Observability obs) {
       return new OtelPropagator(obs.openTelemetry().getPropagators(),
           obs.tracer(OBSERVATION_SCOPE));
+    }
+
+    /**
+     * The handlers that turn Observations into spans, where Boot does not register them: Boot 4
+     * keeps them in spring-boot-micrometer-tracing, which an application with only obs's starter
+     * does not have (Boot 3's actuator always has them). One first-matching composite in Boot's
+     * order, so that each Observation makes one span: an outgoing request's propagating one, an
+     * incoming request's, else a plain one.
+     */
+    @Bean
+    @ConditionalOnClass(name = "io.micrometer.observation.ObservationHandler")
+    @ConditionalOnMissingClass({
+        "org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration",
+        "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration"})
+    ObservationHandler<Observation.Context> obsTracingObservationHandler(OtelTracer tracer,
+        OtelPropagator propagator) {
+      return new ObservationHandler.FirstMatchingCompositeObservationHandler(
+          new PropagatingSenderTracingObservationHandler<>(tracer, propagator),
+          new PropagatingReceiverTracingObservationHandler<>(tracer, propagator),
+          new DefaultTracingObservationHandler(tracer));
     }
   }
 

@@ -100,7 +100,7 @@ class SpringBootIT {
   @Test
   void zipkinHoldsOneTraceAcrossBothServicesWithRouteNamedSpans() throws Exception {
     String traceId = traceIdOf(order, "order 7 placed");
-    List<Map<String, Object>> spans = awaitTrace(traceId, 5);
+    List<Map<String, Object>> spans = awaitTrace(traceId, 6);
 
     Set<String> described = spans.stream()
         .map(span -> serviceOf(span) + " " + span.get("kind") + " " + span.get("name"))
@@ -110,11 +110,19 @@ class SpringBootIT {
         "order-service CLIENT get",
         "inventory-service SERVER get /stock/{sku}",
         "inventory-service CLIENT get",
-        "order-service SERVER get /prices/{sku}");
+        "order-service SERVER get /prices/{sku}",
+        // An Observation, made a span by Micrometer Tracing's bridge on obs's SDK.
+        "order-service null order.pricing");
     Map<String, Object> stock = spans.stream()
         .filter(span -> "get /stock/{sku}".equals(span.get("name"))).findFirst().orElseThrow();
     assertThat(tags(stock)).containsEntry("http.route", "/stock/{sku}")
         .containsEntry("http.response.status_code", "200");
+    Map<String, Object> pricing = spans.stream()
+        .filter(span -> "order.pricing".equals(span.get("name"))).findFirst().orElseThrow();
+    Map<String, Object> orderSpan = spans.stream()
+        .filter(span -> "get /orders/{id}".equals(span.get("name"))).findFirst().orElseThrow();
+    assertThat(pricing.get("parentId")).isEqualTo(orderSpan.get("id"));
+    assertThat(tags(pricing)).containsEntry("order.channel", "web");
   }
 
   @Test
@@ -123,7 +131,7 @@ class SpringBootIT {
     assertThat(response.body()).isEqualTo("legacy 8: 3 in stock at 9.99");
     String traceId = traceIdOf(order, "legacy order 8 checked");
 
-    assertThat(awaitTrace(traceId, 5).stream().map(span -> serviceOf(span) + " " + span.get("name")))
+    assertThat(awaitTrace(traceId, 4).stream().map(span -> serviceOf(span) + " " + span.get("name")))
         .contains("order-service get /legacy/{id}", "inventory-service get /stock/{sku}");
     assertThat(line(inventory, "stock of sku-8 checked")).contains(traceId);
   }
