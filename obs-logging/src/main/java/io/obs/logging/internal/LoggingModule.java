@@ -144,6 +144,16 @@ public final class LoggingModule implements ObservabilityModule {
                   + " SLF4J provider from the class path.");
       return;
     }
+    if (!hasObsOutput(logback)) {
+      System.getLogger("io.obs.logging")
+          .log(
+              System.Logger.Level.WARNING,
+              "obs-logging: the Logback configuration in use (the application's own file) has"
+                  + " no io.obs.logging.ObsAppender and no ObsEncoder, so log lines are not obs's"
+                  + " JSON: no trace ids in them, no redaction, no log export. Add <appender"
+                  + " name=\"OBS\" class=\"io.obs.logging.ObsAppender\"/> to it and reference it"
+                  + " from <root> (docs/logs.md).");
+    }
     boolean export = config.get(CoreKeys.LOGS_ENABLED);
     synchronized (writers) {
       writers.clear();
@@ -243,6 +253,18 @@ public final class LoggingModule implements ObservabilityModule {
                   : context.getLogger(name);
           logger.setLevel(level);
         });
+  }
+
+  /** Whether any appender writes obs's output: an ObsAppender, or an encoder that is obs's. */
+  private static boolean hasObsOutput(LoggerContext logback) {
+    for (Appender<ILoggingEvent> appender : appenders(logback)) {
+      if (appender instanceof ObsAppender
+          || (appender instanceof OutputStreamAppender<ILoggingEvent> out
+              && out.getEncoder() instanceof ObsEncoder)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Every appender attached to any logger, nested ones (in async appenders) included. */

@@ -88,6 +88,24 @@ final class BootProperties {
             + ") is not used: obs's pipeline replaces it; set " + replaced.instead());
       }
     }
+    // The OpenTelemetry Spring Boot starter reads otel.* from application.yml; obs reads the
+    // same settings as OTEL_* environment variables, and as obs.* keys here.
+    for (PropertySource<?> source : environment.getPropertySources()) {
+      if (source instanceof org.springframework.core.env.EnumerablePropertySource<?> enumerable
+          && !source.getName().equals("configurationProperties")
+          && !source.getName().equals(
+              org.springframework.core.env.StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)
+          && !source.getName().equals(
+              org.springframework.core.env.StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME)) {
+        for (String name : enumerable.getPropertyNames()) {
+          if (name.startsWith("otel.")) {
+            lines.add(name + " (" + SpringSettings.location(source, name) + ") is not used: it is"
+                + " the OpenTelemetry starter's; set the matching obs.* key (docs/spring-boot.md"
+                + " maps them) or the OTEL_* environment variable");
+          }
+        }
+      }
+    }
     String propagation = environment.getProperty("management.tracing.propagation.type");
     if (propagation != null && propagators(propagation) == null) {
       lines.add("management.tracing.propagation.type=" + propagation + " ("

@@ -267,6 +267,45 @@ class SpringBootIT {
   }
 
   @Test
+  void anApplicationsOwnLogbackSpringXmlKeepsObsOutputAndSettings() throws Exception {
+    int port = Servers.freePort();
+    try (ChildApp custom = ChildApp.start("custom-logging", OrderApp.class, List.of(
+        "--spring.config.name=order", "--spring.application.name=custom-service",
+        "--logging.config=classpath:custom/logback-spring.xml",
+        "--spring.profiles.active=debug",
+        "--obs.logs.redaction.mask=[hidden]",
+        "--obs.logs.levels.org.springframework.web=warn",
+        "--server.port=" + port, "--obs.server.port=0",
+        "--inventory.url=http://127.0.0.1:" + inventoryPort), Map.of())) {
+      custom.awaitHealthy(port, START);
+      ChildApp.get(port, "/orders/9");
+      String placed = line(custom, "order 9 placed");
+
+      assertThat(placed).startsWith("{").contains("\"service.name\":\"custom-service\"")
+          .contains("placed for [hidden]").containsPattern("\"trace_id\":\"[0-9a-f]{32}\"");
+      // obs.logs.levels applies to the application's own Logback set-up as well.
+      assertThat(custom.lines()).noneMatch(l -> l.contains("\"level\":\"INFO\"")
+          && l.contains("\"logger\":\"org.springframework.web."));
+    }
+  }
+
+  @Test
+  void withTelemetryOffTheSameApplicationRunsUnchanged() throws Exception {
+    int port = Servers.freePort();
+    try (ChildApp off = ChildApp.start("off-service", OrderApp.class, List.of(
+        "--spring.config.name=order", "--spring.application.name=off-service",
+        "--server.port=" + port,
+        "--inventory.url=http://127.0.0.1:" + inventoryPort), Map.of("OTEL_SDK_DISABLED", "true"))) {
+      off.awaitHealthy(port, START);
+      HttpResponse<String> response = ChildApp.get(port, "/orders/11");
+
+      assertThat(response.body()).isEqualTo("order 11: 3 in stock at 9.99");
+      assertThat(String.join("\n", off.lines())).contains("obs: telemetry is disabled")
+          .doesNotContain("\"level\":\"ERROR\"");
+    }
+  }
+
+  @Test
   void aBadObsPropertyStopsStartUpNamingItsFileLineAndTheNearestKey() throws Exception {
     try (ChildApp bad = ChildApp.start("bad-service", OrderApp.class, List.of(
         "--spring.config.name=bad", "--server.port=0", "--obs.server.port=0",

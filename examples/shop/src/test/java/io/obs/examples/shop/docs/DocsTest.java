@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.obs.Observability;
 import io.obs.config.ObsConfigException;
 import io.obs.examples.shop.launcher.ShopLauncher;
+import io.obs.config.ObsConfig;
 import io.obs.internal.ConfigLoader;
+import io.obs.internal.HostSettings;
 import io.obs.internal.RuntimeRequest;
 import io.obs.logging.LogFields;
 import io.opentelemetry.api.common.AttributeKey;
@@ -45,7 +47,7 @@ class DocsTest {
   /** Kinds validated here or in ShopIT; a block with any other kind fails. */
   private static final Set<String> KINDS =
       Set.of("obs.yaml", "shell", "maven-dependencies", "kubernetes", "collector", "grafana",
-          "log-line", "promql", "logql", "prometheus-rules",
+          "log-line", "promql", "logql", "prometheus-rules", "application.yml", "boot-failure",
           // DocKindsTest
           "diagram", "span-data-path", "config-error", "prometheus-scrape", "log-sample",
           "log-text-line", "log-drop-report", "logback-xml", "alloy",
@@ -99,6 +101,79 @@ class DocsTest {
       assertThatCode(() -> ConfigLoader.load(request, ObsKeys.all()))
           .as(block.where())
           .doesNotThrowAnyException();
+    }
+  }
+
+  /**
+   * An {@code application.yml} block's {@code obs.*} properties, read the way the Spring Boot
+   * starter hands them to obs (flat names, lists as {@code [i]}), pass obs's validation, and its
+   * {@code spring.application.name} names the service.
+   */
+  @Test
+  void applicationYmlBlocksAreValidObsProperties() {
+    List<DocBlocks.Block> blocks = DocBlocks.checked("application.yml");
+
+    assertThat(blocks).isNotEmpty();
+    for (DocBlocks.Block block : blocks) {
+      Map<String, Object> yaml = new Yaml(new SafeConstructor(new LoaderOptions()))
+          .load(block.text());
+      List<HostSettings.Property> properties = new ArrayList<>();
+      flatten("", yaml.get("obs"), properties, block.where());
+      assertThat(properties).as(block.where()).isNotEmpty();
+      List<HostSettings.Property> defaults = new ArrayList<>();
+      Object spring = yaml.get("spring");
+      if (spring instanceof Map<?, ?> springMap
+          && springMap.get("application") instanceof Map<?, ?> application
+          && application.get("name") != null) {
+        defaults.add(new HostSettings.Property("service.name",
+            String.valueOf(application.get("name")), block.where(), 0));
+      }
+      RuntimeRequest request = new RuntimeRequest(null, "", Map.of(), Map.of(), Map.of(),
+          List.of(), List.of(), List.of(), null, false,
+          new HostSettings("Spring Boot (docs)", properties, defaults));
+      ObsConfig config = ConfigLoader.load(request, ObsKeys.all());
+      if (!defaults.isEmpty()) {
+        assertThat(config.get(io.obs.config.CoreKeys.SERVICE_NAME)).as(block.where())
+            .isEqualTo(defaults.get(0).value());
+      }
+    }
+  }
+
+  private static void flatten(String prefix, Object value, List<HostSettings.Property> out,
+      String where) {
+    if (value instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> flatten(prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k, v,
+          out, where));
+    } else if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        flatten(prefix + "[" + i + "]", list.get(i), out, where);
+      }
+    } else {
+      // Boot resolves ${NAME:default} itself; the docs' placeholders have defaults.
+      String text = String.valueOf(value).replaceAll("\\$\\{[A-Z_]+:([^}]*)}", "$1");
+      out.add(new HostSettings.Property(prefix, text, where, 0));
+    }
+  }
+
+  /** A Boot start-up failure block shows the line obs really writes for that mistake. */
+  @Test
+  void bootFailureBlocksQuoteObssOwnProblemLine() {
+    List<DocBlocks.Block> blocks = DocBlocks.checked("boot-failure");
+
+    assertThat(blocks).isNotEmpty();
+    Pattern problem = Pattern.compile("(?m)^  - (\\S+:\\d+:\\d+): '([a-z._]+)': .*$");
+    for (DocBlocks.Block block : blocks) {
+      assertThat(block.text()).as(block.where()).contains("APPLICATION FAILED TO START");
+      Matcher line = problem.matcher(block.text());
+      assertThat(line.find()).as(block.where()).isTrue();
+      RuntimeRequest request = new RuntimeRequest(null, "", Map.of(), Map.of(), Map.of(),
+          List.of(), List.of(), List.of(), null, false, new HostSettings("Spring Boot (docs)",
+              List.of(new HostSettings.Property(line.group(2), "0.5", line.group(1), 0)),
+              List.of()));
+      ObsConfigException error = org.assertj.core.api.Assertions.catchThrowableOfType(
+          ObsConfigException.class, () -> ConfigLoader.load(request, ObsKeys.all()));
+      assertThat(error).as(block.where()).isNotNull();
+      assertThat("  - " + error.problems().get(0)).as(block.where()).isEqualTo(line.group());
     }
   }
 
