@@ -119,8 +119,14 @@ public final class ObsConfig {
   public String toString() {
     Map<String, Object> shown = new LinkedHashMap<>(values);
     for (ConfigKey<?> key : keys) {
-      if (key.isSensitive() && shown.containsKey(key.path())) {
+      Object value = shown.get(key.path());
+      if (value == null) {
+        continue;
+      }
+      if (key.isSensitive()) {
         shown.put(key.path(), "****");
+      } else if (value instanceof java.net.URI uri && uri.getRawUserInfo() != null) {
+        shown.put(key.path(), io.obs.internal.Endpoints.display(uri));
       }
     }
     return "ObsConfig" + shown;

@@ -146,7 +146,11 @@ public final class ConfigLoader {
     if (request.configYaml() != null) {
       sourceName = "<inline>";
       fileOrigin = "inline YAML";
-      parse(new StringReader(request.configYaml()));
+      try {
+        parse(new StringReader(request.configYaml()));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e); // a StringReader does not fail
+      }
       return null;
     }
     Path explicit = request.configFile();
@@ -242,7 +246,46 @@ public final class ConfigLoader {
     return file;
   }
 
-  private void parse(Reader reader) {
+  /** A configuration file holds settings, not data: more is a mistake or an attack. */
+  static final int MAX_CHARACTERS = 1 << 20;
+
+  /** The YAML parser's time grows with the square of a line's length; no setting needs more. */
+  static final int MAX_LINE = 16 * 1024;
+
+  /**
+   * Reads at most {@link #MAX_CHARACTERS} and rejects a line longer than {@link #MAX_LINE}, before
+   * the YAML parser sees anything: a 10 MB one-line comment took it half a minute, 50 MB ran the
+   * heap out.
+   */
+  private void parse(Reader source) throws IOException {
+    char[] buffer = new char[8192];
+    StringBuilder text = new StringBuilder();
+    int line = 1;
+    int lineLength = 0;
+    int read;
+    while ((read = source.read(buffer)) != -1) {
+      for (int i = 0; i < read; i++) {
+        if (buffer[i] == '\n') {
+          line++;
+          lineLength = 0;
+        } else if (++lineLength > MAX_LINE) {
+          problems.add(new ConfigProblem(sourceName + ":" + line + ":1", "", "line " + line
+              + " is longer than " + MAX_LINE + " characters; a configuration line never needs"
+              + " that many, so obs does not read the file"));
+          return;
+        }
+      }
+      if (text.length() + read > MAX_CHARACTERS) {
+        problems.add(new ConfigProblem(sourceName, "", "is larger than " + MAX_CHARACTERS
+            + " characters; obs.yaml holds settings, not data, so obs does not read it"));
+        return;
+      }
+      text.append(buffer, 0, read);
+    }
+    compose(new StringReader(text.toString()));
+  }
+
+  private void compose(Reader reader) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(10);
@@ -796,20 +839,22 @@ public final class ConfigLoader {
     return Duration.ofNanos(Math.round(amount * nanosPerUnit));
   }
 
+  // Messages show the URL with any user:password@ masked: it may carry a credential.
   private static URI parseUrl(String text) {
     URI uri;
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("is not a valid URL: " + e.getMessage());
+      throw new IllegalArgumentException("is not a valid URL: " + e.getReason() + " at index "
+          + e.getIndex() + " of '" + Endpoints.mask(text) + "'");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException(
-          "expected an http or https URL such as http://localhost:4318, got '" + text + "'");
+      throw new IllegalArgumentException("expected an http or https URL such as"
+          + " http://localhost:4318, got '" + Endpoints.mask(text) + "'");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new IllegalArgumentException("URL '" + text + "' has no host");
+      throw new IllegalArgumentException("URL '" + Endpoints.mask(text) + "' has no host");
     }
     return uri;
   }

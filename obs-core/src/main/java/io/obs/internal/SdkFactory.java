@@ -239,8 +239,8 @@ final class SdkFactory {
             .setMeterProvider(meterProvider)
             .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
             .build();
-        destinations.add("traces -> zipkin " + endpoint);
-        return CountingExporters.spans(exporter, "zipkin", endpoint, telemetry);
+        destinations.add("traces -> zipkin " + Endpoints.mask(endpoint));
+        return CountingExporters.spans(exporter, "zipkin", Endpoints.mask(endpoint), telemetry);
       }
       case "console" -> {
         destinations.add("traces -> console (one line per trace)");
@@ -319,7 +319,10 @@ final class SdkFactory {
    * endpoint is a base for http/protobuf (the signal path is appended) and used as is for grpc.
    */
   private String otlpEndpoint(String signalPath) {
+    // Credentials in the URL travel as a header (see headers()), so nothing that prints the
+    // endpoint prints them.
     String base = config.find(CoreKeys.EXPORTER_ENDPOINT)
+        .map(Endpoints::withoutUserInfo)
         .map(URI::toString)
         .orElse(grpc() ? "http://localhost:4317" : "http://localhost:4318");
     if (grpc()) {
@@ -329,7 +332,10 @@ final class SdkFactory {
   }
 
   private Map<String, String> headers() {
-    return config.get(CoreKeys.EXPORTER_HEADERS);
+    Map<String, String> configured = config.get(CoreKeys.EXPORTER_HEADERS);
+    return config.find(CoreKeys.EXPORTER_ENDPOINT)
+        .map(endpoint -> Endpoints.headers(configured, endpoint))
+        .orElse(configured);
   }
 
 }

@@ -352,6 +352,35 @@ class ConfigLoaderTest {
     }
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void aHugeLineIsRefusedBeforeTheParserSeesIt() {
+    // 10 MB in one comment line took SnakeYAML half a minute; now it is refused at once.
+    String yaml = "service:\n  name: big\n# " + "x".repeat(10_000_000) + "\n";
+
+    ObsConfigException error = failure(yaml);
+
+    assertThat(error.problems()).singleElement().satisfies(p -> {
+      assertThat(p.location()).isEqualTo("<inline>:3:1");
+      assertThat(p.message()).contains("line 3 is longer than 16384 characters");
+    });
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void aFileLargerThanAnyConfigurationIsRefused() {
+    String yaml = "service:\n  name: big\n" + "# filler line\n".repeat(200_000);
+
+    assertThat(failure(yaml).getMessage()).contains("is larger than 1048576 characters");
+  }
+
+  @Test
+  void credentialsInAnEndpointAreNeverEchoed() {
+    ObsConfigException error = failure("exporter:\n  endpoint: http://user:s3cret@collector 4318\n");
+
+    assertThat(error.getMessage()).doesNotContain("s3cret").contains("exporter.endpoint");
+  }
+
   private static ObsConfig load(@Nullable String yaml, Map<String, String> env) {
     return ConfigLoader.load(request(yaml, env, Map.of(), Map.of()), keys());
   }

@@ -10,6 +10,7 @@ import io.micrometer.registry.otlp.OtlpConfig;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfig;
+import io.obs.internal.Endpoints;
 import io.opentelemetry.sdk.resources.Resource;
 import java.net.URI;
 import java.time.Duration;
@@ -56,9 +57,11 @@ final class PushRegistries {
     }
     URI endpoint =
         config.find(CoreKeys.EXPORTER_ENDPOINT).orElse(URI.create("http://localhost:4318"));
-    String base = endpoint.toString();
+    // Micrometer prints the URL when it starts publishing: credentials go in a header instead.
+    String base = Endpoints.withoutUserInfo(endpoint).toString();
     String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/metrics";
-    Map<String, String> headers = config.get(CoreKeys.EXPORTER_HEADERS);
+    Map<String, String> headers =
+        Endpoints.headers(config.get(CoreKeys.EXPORTER_HEADERS), endpoint);
     Duration step = config.get(CoreKeys.METRICS_EXPORT_INTERVAL);
     boolean gzip = config.get(CoreKeys.EXPORTER_COMPRESSION).equals("gzip");
     Map<String, String> attributes = new LinkedHashMap<>();
