@@ -143,6 +143,41 @@ public final class CoreKeys {
           .alias("OTEL_BSP_EXPORT_TIMEOUT")
           .build();
 
+  public static final ConfigKey<Integer> TRACES_BATCH_QUEUE_BYTES =
+      ConfigKey.integer("traces.batch.queue_bytes")
+          .defaultValue(32 * 1024 * 1024)
+          .range(1024 * 1024, Integer.MAX_VALUE)
+          .description("Estimated bytes of spans waiting for export; beyond it new spans are"
+              + " dropped and counted, so a slow backend cannot fill the heap.")
+          .build();
+
+  public static final ConfigKey<Integer> TRACES_LIMITS_ATTRIBUTE_VALUE_LENGTH =
+      ConfigKey.integer("traces.limits.attribute_value_length")
+          .defaultValue(4096)
+          .range(16, 1_000_000)
+          .description("Longest attribute value a span keeps, in characters; longer ones are"
+              + " cut (values taken from requests have no other bound).")
+          .alias("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT")
+          .alias("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")
+          .build();
+
+  public static final ConfigKey<Integer> TRACES_LIMITS_ATTRIBUTES =
+      ConfigKey.integer("traces.limits.attributes")
+          .defaultValue(128)
+          .range(1, 10_000)
+          .description("Most attributes one span keeps.")
+          .alias("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT")
+          .alias("OTEL_ATTRIBUTE_COUNT_LIMIT")
+          .build();
+
+  public static final ConfigKey<Integer> TRACES_LIMITS_EVENTS =
+      ConfigKey.integer("traces.limits.events")
+          .defaultValue(128)
+          .range(0, 10_000)
+          .description("Most events (exceptions included) one span keeps.")
+          .alias("OTEL_SPAN_EVENT_COUNT_LIMIT")
+          .build();
+
   public static final ConfigKey<List<String>> TRACES_BAGGAGE_ATTRIBUTES =
       ConfigKey.list("traces.baggage.attributes")
           .defaultValue(List.of())
@@ -273,6 +308,10 @@ public final class CoreKeys {
           TRACES_BATCH_MAX_EXPORT_BATCH_SIZE,
           TRACES_BATCH_SCHEDULE_DELAY,
           TRACES_BATCH_EXPORT_TIMEOUT,
+          TRACES_BATCH_QUEUE_BYTES,
+          TRACES_LIMITS_ATTRIBUTE_VALUE_LENGTH,
+          TRACES_LIMITS_ATTRIBUTES,
+          TRACES_LIMITS_EVENTS,
           TRACES_BAGGAGE_ATTRIBUTES,
           METRICS_ENABLED,
           METRICS_EXPORTER,

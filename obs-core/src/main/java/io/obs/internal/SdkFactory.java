@@ -31,6 +31,7 @@ import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -160,7 +161,14 @@ final class SdkFactory {
   // ---------------------------------------------------------------- traces
 
   private SdkTracerProvider tracerProvider(SdkMeterProvider meterProvider) {
-    SdkTracerProviderBuilder builder = SdkTracerProvider.builder().setResource(resource);
+    SdkTracerProviderBuilder builder = SdkTracerProvider.builder().setResource(resource)
+        // Values taken from outside (headers, messages) have a length limit: a 100,000-character
+        // User-Agent would otherwise be kept whole, once per span.
+        .setSpanLimits(SpanLimits.builder()
+            .setMaxAttributeValueLength(config.get(CoreKeys.TRACES_LIMITS_ATTRIBUTE_VALUE_LENGTH))
+            .setMaxNumberOfAttributes(config.get(CoreKeys.TRACES_LIMITS_ATTRIBUTES))
+            .setMaxNumberOfEvents(config.get(CoreKeys.TRACES_LIMITS_EVENTS))
+            .build());
     boolean enabled = config.get(CoreKeys.TRACES_ENABLED);
     Sampler sampler = contributions.sampler() != null
         ? contributions.sampler()
@@ -175,10 +183,10 @@ final class SdkFactory {
     String exporterName = config.get(CoreKeys.TRACES_EXPORTER);
     SpanExporter configured = spanExporter(exporterName, meterProvider);
     if (configured != null) {
-      exporting.add(batch(configured, meterProvider));
+      exporting.add(batch(configured, exporterName, meterProvider));
     }
     for (SpanExporter extra : request.spanExporters()) {
-      exporting.add(batch(extra, meterProvider));
+      exporting.add(batch(extra, extra.getClass().getSimpleName(), meterProvider));
     }
     if (!exporting.isEmpty()) {
       SpanProcessor export = SpanProcessor.composite(exporting);
@@ -190,8 +198,14 @@ final class SdkFactory {
     return builder.build();
   }
 
-  private SpanProcessor batch(SpanExporter exporter, SdkMeterProvider meterProvider) {
-    return BatchSpanProcessor.builder(exporter)
+  /**
+   * The batch processor for one exporter, behind a budget that also bounds the waiting spans by
+   * their size ({@code traces.batch.queue_bytes}); see {@link SpanQueueBudget}.
+   */
+  private SpanProcessor batch(SpanExporter exporter, String name, SdkMeterProvider meterProvider) {
+    SpanQueueBudget budget = new SpanQueueBudget(config.get(CoreKeys.TRACES_BATCH_QUEUE_BYTES),
+        config.get(CoreKeys.TRACES_BATCH_QUEUE_SIZE), name, telemetry);
+    return budget.admitting(BatchSpanProcessor.builder(budget.releasing(exporter))
         .setMaxQueueSize(config.get(CoreKeys.TRACES_BATCH_QUEUE_SIZE))
         .setMaxExportBatchSize(Math.min(config.get(CoreKeys.TRACES_BATCH_MAX_EXPORT_BATCH_SIZE),
             config.get(CoreKeys.TRACES_BATCH_QUEUE_SIZE)))
@@ -199,7 +213,7 @@ final class SdkFactory {
         .setExporterTimeout(config.get(CoreKeys.TRACES_BATCH_EXPORT_TIMEOUT))
         .setMeterProvider(meterProvider)
         .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
-        .build();
+        .build());
   }
 
   private @Nullable SpanExporter spanExporter(String name, SdkMeterProvider meterProvider) {

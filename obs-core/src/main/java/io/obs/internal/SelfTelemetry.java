@@ -58,6 +58,11 @@ final class SelfTelemetry {
     return counter;
   }
 
+  /** Items dropped before they reached the exporter (a full queue), counted like failures. */
+  void dropped(String signal, String exporter, int count) {
+    items().add(count, Attributes.of(SIGNAL, signal, EXPORTER, exporter, OUTCOME, "dropped"));
+  }
+
   void exported(String signal, String exporter, int count, boolean success, String detail) {
     items().add(count, Attributes.of(SIGNAL, signal, EXPORTER, exporter, OUTCOME,
         success ? "success" : "failure"));
