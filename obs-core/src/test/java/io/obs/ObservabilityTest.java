@@ -366,10 +366,11 @@ class ObservabilityTest {
         assertThat(point.getValue()).isPositive();
       });
     });
+    // A full queue drops before the batch processor, counted per exporter.
     assertThat(collected).anySatisfy(metric -> {
-      assertThat(metric.getName()).isEqualTo("otel.sdk.processor.span.processed");
+      assertThat(metric.getName()).isEqualTo("obs.exporter.items");
       assertThat(metric.getLongSumData().getPoints()).anySatisfy(point -> {
-        assertThat(point.getAttributes().asMap().values()).contains("queue_full");
+        assertThat(point.getAttributes().asMap().values()).contains("otlp", "dropped");
         assertThat(point.getValue()).isPositive();
       });
     });

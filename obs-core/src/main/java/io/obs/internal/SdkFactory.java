@@ -186,7 +186,8 @@ final class SdkFactory {
       exporting.add(batch(configured, exporterName, meterProvider));
     }
     for (SpanExporter extra : request.spanExporters()) {
-      exporting.add(batch(extra, extra.getClass().getSimpleName(), meterProvider));
+      String simpleName = extra.getClass().getSimpleName();
+      exporting.add(batch(extra, simpleName.isEmpty() ? "custom" : simpleName, meterProvider));
     }
     if (!exporting.isEmpty()) {
       SpanProcessor export = SpanProcessor.composite(exporting);
