@@ -15,6 +15,7 @@ import io.obs.ebpf.internal.KernelEventListener;
 import io.obs.ebpf.internal.KernelMetrics;
 import io.obs.ebpf.internal.KernelSession;
 import io.obs.ebpf.internal.KernelTelemetry;
+import io.obs.ebpf.internal.NativeLibrary;
 import io.obs.ebpf.internal.ProgramStatus;
 import io.obs.server.ReadinessCheck;
 import io.obs.spi.ModuleContext;
@@ -22,6 +23,7 @@ import io.obs.spi.ModuleRequirementException;
 import io.obs.spi.ObservabilityModule;
 import io.obs.spi.SdkSetup;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +116,7 @@ public final class EbpfBridge implements ObservabilityModule {
       return;
     }
     settings(config); // reports bad values before anything starts
+    NativeLibrary.setWorkDir(config.find(EbpfKeys.NATIVE_WORKDIR).map(Path::of).orElse(null));
     if (config.get(EbpfKeys.TRACE_ENABLED)) {
       // OpenTelemetry applies storage wrappers when the context is first used, so this cannot
       // wait for start(); until a session enables publishing it costs one volatile read.

@@ -116,6 +116,15 @@ public final class EbpfKeys {
                   + " request, with that request's trace_id and span_id.")
           .build();
 
+  public static final ConfigKey<String> NATIVE_WORKDIR =
+      ConfigKey.string("ebpf.native.workdir")
+          .defaultDescription("java.io.tmpdir")
+          .description(
+              "Directory libobs_ebpf.so is extracted to (and deleted from right after loading)"
+                  + " when it is not on java.library.path. Set it when the temporary directory"
+                  + " is mounted noexec.")
+          .build();
+
   /** Every key of this module, in documentation order. */
   public static final List<ConfigKey<?>> ALL =
       List.of(
@@ -131,7 +140,8 @@ public final class EbpfKeys {
           PEER_LIMIT,
           TRACE_ENABLED,
           TRACE_MAX_SPANS,
-          TRACE_LOGS);
+          TRACE_LOGS,
+          NATIVE_WORKDIR);
 
   private EbpfKeys() {}
 }
