@@ -55,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  * {@code init()}, which throws when the programs cannot run.
  *
  * <p>Found by {@link java.util.ServiceLoader}; configured by {@link EbpfKeys}. When the host does
- * not allow BPF (not Linux x86_64, kernel older than 5.12, no BTF, no CAP_BPF and CAP_PERFMON, no
+ * not allow BPF (not Linux on x86_64 or aarch64, kernel older than 5.12, no BTF, no CAP_BPF and CAP_PERFMON, no
  * native library) it logs one WARN line with the exact reason, reports it on {@code /readyz} and in
  * {@code obs.ebpf.program.up}, and the application runs on unchanged.
  *

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,7 +52,10 @@ public record EbpfSettings(
     List<String> problems = new ArrayList<>();
     for (String s : tracedSyscalls) {
       if (Syscalls.number(s).isEmpty()) {
-        problems.add("unknown syscall '" + s + "'");
+        problems.add(
+            Syscalls.names().contains(s.toLowerCase(Locale.ROOT))
+                ? "syscall '" + s + "' does not exist on " + Syscalls.current().arch()
+                : "unknown syscall '" + s + "'");
       }
     }
     if (slowSyscall.isNegative()) {
