@@ -137,8 +137,23 @@ public final class NativeLibrary {
         throw new IOException(
             resource + " is not on the classpath (a repackaged obs-ebpf-bridge jar without it)");
       }
-      Files.createDirectories(dir);
-      Path file = createPrivateFile(dir);
+      Path file;
+      try {
+        Files.createDirectories(dir);
+        file = createPrivateFile(dir);
+      } catch (IOException e) {
+        // An AccessDeniedException's message is only the path: say what was tried and the fix.
+        throw new IOException(
+            "cannot extract lib"
+                + NAME
+                + ".so into "
+                + dir
+                + " ("
+                + e
+                + "): set ebpf.native.workdir (-Dobs.ebpf.native.workdir,"
+                + " OBS_EBPF_NATIVE_WORKDIR) to a directory this user can write",
+            e);
+      }
       try {
         // Into the file just created (not Files.copy with REPLACE_EXISTING, which would delete
         // it and create another without the exclusive, owner-only creation).

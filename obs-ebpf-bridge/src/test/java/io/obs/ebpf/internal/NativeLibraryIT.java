@@ -62,6 +62,26 @@ class NativeLibraryIT {
   }
 
   @Test
+  void unwritableWorkDirectoryIsNamedWithTheFix(@TempDir Path tmp) throws Exception {
+    assumeTrue(NativeLibrary.supported(NativeLibrary.platform()), "no library for this platform");
+    Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+
+    KernelTestSupport.ChildResult r =
+        KernelTestSupport.runJava(
+            List.of(),
+            List.of(),
+            System.getProperty("java.class.path"),
+            NativeLoadMain.class,
+            notADirectory.resolve("sub").toString());
+
+    assertThat(r.output())
+        .as(r.output())
+        .contains("available=false")
+        .contains("cannot extract libobs_ebpf.so into " + notADirectory.resolve("sub"))
+        .contains("set ebpf.native.workdir");
+  }
+
+  @Test
   void anotherLibraryOnTheLibraryPathIsNamedWithTheFix(@TempDir Path tmp) throws Exception {
     assumeTrue(NativeLibrary.supported(NativeLibrary.platform()), "no library for this platform");
     // Any loadable shared object without obs's entry points stands in for an older build.
