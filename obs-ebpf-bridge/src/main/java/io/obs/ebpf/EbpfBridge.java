@@ -2,6 +2,7 @@
 package io.obs.ebpf;
 
 import io.obs.config.ConfigKey;
+import io.obs.config.ConfigProblem;
 import io.obs.config.ObsConfig;
 import io.obs.ebpf.internal.AvailabilityProbe;
 import io.obs.ebpf.internal.AvailabilityProbe.Availability;
@@ -100,6 +101,22 @@ public final class EbpfBridge implements ObservabilityModule {
   @Override
   public List<ConfigKey<?>> configKeys() {
     return EbpfKeys.ALL;
+  }
+
+  @Override
+  public List<ConfigProblem> validate(ObsConfig config) {
+    // Only a tcp_rtt set explicitly contradicts tcp: false; its default follows the TCP program.
+    if (config.isSet(EbpfKeys.PROGRAMS_TCP_RTT)
+        && config.get(EbpfKeys.PROGRAMS_TCP_RTT)
+        && !config.get(EbpfKeys.PROGRAMS_TCP)) {
+      return List.of(
+          new ConfigProblem(
+              config.sourceOf(EbpfKeys.PROGRAMS_TCP_RTT),
+              EbpfKeys.PROGRAMS_TCP_RTT.path(),
+              "needs ebpf.programs.tcp: the RTT program samples the sockets the TCP program"
+                  + " tracks"));
+    }
+    return List.of();
   }
 
   /** {@code ebpf.enabled: true}: {@code init()} returns with the programs attached or fails. */
@@ -371,6 +388,7 @@ public final class EbpfBridge implements ObservabilityModule {
             : EbpfSettings.Scope.PROCESS,
         config.get(EbpfKeys.PROGRAMS_SYSCALLS),
         config.get(EbpfKeys.PROGRAMS_TCP),
+        config.get(EbpfKeys.PROGRAMS_TCP) && config.get(EbpfKeys.PROGRAMS_TCP_RTT),
         config.get(EbpfKeys.PROGRAMS_SCHED),
         new TreeSet<>(config.get(EbpfKeys.SYSCALLS)),
         config.get(EbpfKeys.SLOW_SYSCALL),
@@ -381,13 +399,8 @@ public final class EbpfBridge implements ObservabilityModule {
   private static List<ProgramStatus> notLoaded(EbpfSettings settings, String reason) {
     List<ProgramStatus> out = new ArrayList<>();
     for (Feature f : Feature.values()) {
-      boolean on =
-          switch (f) {
-            case SYSCALLS -> settings.syscalls();
-            case TCP -> settings.tcp();
-            case SCHED -> settings.sched();
-          };
       for (String p : f.programs()) {
+        boolean on = settings.wants(f, p);
         out.add(
             new ProgramStatus(
                 f.objectName(),

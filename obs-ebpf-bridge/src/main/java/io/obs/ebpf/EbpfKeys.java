@@ -41,7 +41,15 @@ public final class EbpfKeys {
   public static final ConfigKey<Boolean> PROGRAMS_TCP =
       ConfigKey.bool("ebpf.programs.tcp")
           .defaultValue(true)
-          .description("TCP connect latency, RTT, retransmits and bytes (sock/tcp tracepoints).")
+          .description("TCP connect latency, retransmits and bytes (sock/tcp tracepoints).")
+          .build();
+
+  public static final ConfigKey<Boolean> PROGRAMS_TCP_RTT =
+      ConfigKey.bool("ebpf.programs.tcp_rtt")
+          .defaultValue(true)
+          .description(
+              "Smoothed-RTT samples into tcp.rtt (tcp:tcp_probe, which runs for every TCP segment"
+                  + " the host receives); needs ebpf.programs.tcp.")
           .build();
 
   public static final ConfigKey<Boolean> PROGRAMS_SCHED =
@@ -132,6 +140,7 @@ public final class EbpfKeys {
           SCOPE,
           PROGRAMS_SYSCALLS,
           PROGRAMS_TCP,
+          PROGRAMS_TCP_RTT,
           PROGRAMS_SCHED,
           SYSCALLS,
           RING_BUFFER_SIZE,

@@ -215,6 +215,18 @@ class EbpfBridgeTest {
         .hasMessageContaining("opnat");
   }
 
+  @Test
+  void rttProgramWithoutTheTcpProgramIsAConfigurationError() {
+    assertThatThrownBy(
+            () ->
+                start(
+                    () -> NO_PRIVILEGES,
+                    Map.of("ebpf.programs.tcp", "false", "ebpf.programs.tcp_rtt", "true")))
+        .isInstanceOf(ObsConfigException.class)
+        .hasMessageContaining("ebpf.programs.tcp_rtt")
+        .hasMessageContaining("needs ebpf.programs.tcp");
+  }
+
   private MetricData metric(String name) {
     return reader.collectAllMetrics().stream()
         .filter(m -> m.getName().equals(name))

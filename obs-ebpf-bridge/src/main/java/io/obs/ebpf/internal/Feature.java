@@ -12,8 +12,11 @@ import java.util.List;
  */
 public enum Feature {
   SYSCALLS("syscalls", true, true, "obs_sys_enter", "obs_sys_exit"),
-  TCP("tcp", true, false, "obs_tcp_state", "obs_tcp_retrans", "obs_tcp_probe"),
+  TCP("tcp", true, false, "obs_tcp_state", "obs_tcp_retrans", Feature.TCP_RTT_PROGRAM),
   SCHED("sched", false, false, "obs_sched_switch", "obs_sched_wakeup", "obs_sched_wk_new");
+
+  /** The TCP program that runs per received segment (smoothed-RTT samples), a separate opt-in. */
+  public static final String TCP_RTT_PROGRAM = "obs_tcp_probe";
 
   /** Name of the ring buffer map in objects that have one. */
   public static final String RING = "obs_events";

@@ -145,7 +145,7 @@ class KernelSessionIT {
     int childPort = ports[1];
     EbpfSettings hostSettings =
         new EbpfSettings(
-            EbpfSettings.Scope.HOST, true, true, false, EbpfSettings.DEFAULT_SYSCALLS,
+            EbpfSettings.Scope.HOST, true, true, true, false, EbpfSettings.DEFAULT_SYSCALLS,
             Duration.ofSeconds(10), 4 * 1024 * 1024, Duration.ofMillis(20));
     try (KernelSession own = KernelSession.start(settings(EbpfSettings.Scope.PROCESS), process);
         KernelSession all = KernelSession.start(hostSettings, host)) {
