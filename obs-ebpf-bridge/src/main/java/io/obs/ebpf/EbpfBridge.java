@@ -11,6 +11,7 @@ import io.obs.ebpf.internal.ContextPublisher;
 import io.obs.ebpf.internal.EbpfSettings;
 import io.obs.ebpf.internal.ExemplarSpans;
 import io.obs.ebpf.internal.Feature;
+import io.obs.ebpf.internal.HostCost;
 import io.obs.ebpf.internal.KernelCostSpanProcessor;
 import io.obs.ebpf.internal.KernelEventListener;
 import io.obs.ebpf.internal.KernelMetrics;
@@ -170,13 +171,13 @@ public final class EbpfBridge implements ObservabilityModule {
       long startedAt = System.nanoTime();
       load(context, settings(config), mode.equals("true"));
       if (status.startsWith("on:") || status.startsWith("partial:")) {
+        // The hooks are host-wide: say what they cost the node's other processes.
         log().log(
             System.Logger.Level.INFO,
-            "obs-ebpf: kernel programs attached in "
-                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt)
-                + " ms ("
-                + status
-                + ")");
+            HostCost.startupLine(
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt),
+                status,
+                kernelSession().map(KernelSession::programs).orElse(List.of())));
       }
     } finally {
       done.countDown();

@@ -34,30 +34,36 @@ public final class EbpfKeys {
 
   public static final ConfigKey<Boolean> PROGRAMS_SYSCALLS =
       ConfigKey.bool("ebpf.programs.syscalls")
-          .defaultValue(true)
-          .description("Syscall latency and errors (raw_syscalls sys_enter/sys_exit).")
+          .defaultValue(false)
+          .description(
+              "Syscall latency and errors (syscall.duration), the syscall.* and process.exec child"
+                  + " spans and correlated logs (raw_syscalls sys_enter/sys_exit). Opt-in: while"
+                  + " attached, every syscall of every process on the host costs about 150 ns more"
+                  + " (docs/ebpf.md, \"Cost to neighbours\").")
           .build();
 
   public static final ConfigKey<Boolean> PROGRAMS_TCP =
       ConfigKey.bool("ebpf.programs.tcp")
           .defaultValue(true)
-          .description("TCP connect latency, retransmits and bytes (sock/tcp tracepoints).")
+          .description(
+              "TCP connect latency, retransmits and bytes, and tcp.connect child spans (state-change"
+                  + " and retransmit tracepoints: a few runs per connection of the host).")
           .build();
 
   public static final ConfigKey<Boolean> PROGRAMS_TCP_RTT =
       ConfigKey.bool("ebpf.programs.tcp_rtt")
-          .defaultValue(true)
+          .defaultValue(false)
           .description(
-              "Smoothed-RTT samples into tcp.rtt (tcp:tcp_probe, which runs for every TCP segment"
-                  + " the host receives); needs ebpf.programs.tcp.")
+              "Smoothed-RTT samples into tcp.rtt (tcp:tcp_probe); needs ebpf.programs.tcp."
+                  + " Opt-in: runs for every TCP segment any process on the host receives.")
           .build();
 
   public static final ConfigKey<Boolean> PROGRAMS_SCHED =
       ConfigKey.bool("ebpf.programs.sched")
           .defaultValue(false)
           .description(
-              "Per-thread off-CPU and run-queue time (sched_switch/sched_wakeup); runs on every"
-                  + " context switch of the host, so it is off by default.")
+              "Per-thread off-CPU and run-queue time (sched_switch/sched_wakeup). Opt-in: runs on"
+                  + " every context switch of the host.")
           .build();
 
   public static final ConfigKey<List<String>> SYSCALLS =

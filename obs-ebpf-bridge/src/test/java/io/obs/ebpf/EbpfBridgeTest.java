@@ -116,9 +116,10 @@ class EbpfBridgeTest {
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).contains("ebpf.kernel").contains("lacks CAP_BPF and CAP_PERFMON");
 
+    // The default programs only: the TCP state-change and retransmit programs.
     MetricData up = metric("obs.ebpf.program.up");
     assertThat(up.getLongGaugeData().getPoints())
-        .hasSize(5)
+        .hasSize(2)
         .allSatisfy(p -> assertThat(p.getValue()).isZero());
   }
 

@@ -77,13 +77,16 @@ public record EbpfSettings(
     }
   }
 
-  /** Process scope, syscalls and TCP (with RTT samples) on, sched off, 256 KiB rings, 100 ms polls. */
+  /**
+   * Process scope, only the TCP connection programs on (the rest cost other processes of the
+   * host more than {@link HostCost#BUDGET_PERCENT}), 256 KiB rings, 100 ms polls.
+   */
   public static EbpfSettings defaults() {
     return new EbpfSettings(
         Scope.PROCESS,
+        false,
         true,
-        true,
-        true,
+        false,
         false,
         DEFAULT_SYSCALLS,
         Duration.ofMillis(10),
