@@ -109,7 +109,7 @@ class UnprivilegedProbeIT {
     Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxrwxrwx"));
 
     // uid 65534 with exactly CAP_BPF and CAP_PERFMON (ambient, so they survive the exec of java)
-    // and no CAP_SYS_ADMIN; the syscall program is opted in so every kind of program loads.
+    // and no CAP_SYS_ADMIN; every program is opted in, so every kind of program loads.
     KernelTestSupport.ChildResult r =
         KernelTestSupport.runJava(
             List.of(
@@ -119,13 +119,14 @@ class UnprivilegedProbeIT {
             List.of("-Djava.io.tmpdir=" + workDir),
             classPath.toString(),
             BridgeMain.class,
-            "  poll_interval: 20ms\n  programs:\n    syscalls: true\n");
+            "  poll_interval: 20ms\n  programs:\n    syscalls: true\n    tcp_rtt: true\n"
+                + "    sched: true\n");
 
     System.out.println("[obs-ebpf] CAP_BPF+CAP_PERFMON child said:\n" + r.output());
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(r.output())
         .contains("active=true")
-        .contains("status=on: 4 programs attached, scope process")
+        .contains("status=on: 8 programs attached, scope process")
         .contains("cost to every other process on this host: ebpf.programs.syscalls (opted in,")
         .contains("healthy=true")
         .doesNotContain("WARNING");
