@@ -24,6 +24,7 @@ class NativeLibraryIT {
   void noexecTemporaryDirectoryNamesTheFixAndTheOverrideLoads(@TempDir Path tmp) throws Exception {
     assumeTrue(NativeLibrary.supported(NativeLibrary.platform()), "no library for this platform");
     assumeTrue(isRoot(), "needs root to mount a noexec tmpfs");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/mount")), "mount (util-linux) not installed");
     Path noexec = Files.createDirectories(tmp.resolve("noexec"));
     Path exec = Files.createDirectories(tmp.resolve("exec"));
     run("mount", "-t", "tmpfs", "-o", "noexec,size=8m", "tmpfs", noexec.toString());
