@@ -12,7 +12,7 @@ import java.util.List;
  */
 public enum Feature {
   SYSCALLS("syscalls", true, true, "obs_sys_enter", "obs_sys_exit"),
-  TCP("tcp", true, false, "obs_tcp_state", "obs_tcp_retrans", Feature.TCP_RTT_PROGRAM),
+  TCP("tcp", true, true, "obs_tcp_state", "obs_tcp_retrans", Feature.TCP_RTT_PROGRAM),
   SCHED("sched", false, false, "obs_sched_switch", "obs_sched_wakeup", "obs_sched_wk_new");
 
   /** The TCP program that runs per received segment (smoothed-RTT samples), a separate opt-in. */
@@ -60,8 +60,9 @@ public enum Feature {
 
   /**
    * Where the object for {@code platform} sits on the classpath (packaged from bpf/prebuilt):
-   * objects whose code depends on the architecture (syscall numbers, registers) have an arm64
-   * build; the others are the same bytes for both.
+   * objects whose code depends on the architecture (syscall numbers and registers; the memory
+   * ordering of the trace-context reads) have an arm64 build; the others are the same bytes for
+   * both.
    */
   public String resource(String platform) {
     boolean arm64 = perArchitecture && platform.endsWith("-aarch64");

@@ -29,12 +29,14 @@ class ArchitectureObjectsTest {
 
   @ParameterizedTest
   @EnumSource(Feature.class)
-  void onlyTheSyscallProgramIsBuiltPerArchitecture(Feature feature) throws IOException {
+  void onlyTheProgramsReadingRegistersOrTheContextTableAreBuiltPerArchitecture(Feature feature)
+      throws IOException {
     byte[] x86 = Feature.readResource(feature.resource("linux-x86_64"));
     byte[] arm64 = Feature.readResource(feature.resource("linux-aarch64"));
 
-    if (feature == Feature.SYSCALLS) {
-      assertThat(feature.resource("linux-aarch64")).isEqualTo("META-INF/obs/bpf/arm64/syscalls.bpf.o");
+    if (feature == Feature.SYSCALLS || feature == Feature.TCP) {
+      assertThat(feature.resource("linux-aarch64"))
+          .isEqualTo("META-INF/obs/bpf/arm64/" + feature.objectName() + ".bpf.o");
       assertThat(arm64).isNotEqualTo(x86);
     } else {
       assertThat(arm64).isEqualTo(x86);
