@@ -189,7 +189,7 @@ public final class NeighbourCost {
             median(ratios),
             range(ratios),
             v == 0
-                ? events[w] + " " + workloads.get(w).event() + "s"
+                ? events[w] + " events (" + workloads.get(w).event() + ")"
                 : String.format("%+.0f ns per %s", (double) (med - offMedian) / events[w],
                     workloads.get(w).event()));
       }
