@@ -39,6 +39,21 @@ struct {
 #define obs_barrier() asm volatile("" ::: "memory")
 
 /*
+ * The seqlock's two reads of seq, which must keep the record's loads between them. x86 does not
+ * reorder loads with loads, so a volatile load and a compiler barrier are enough. arm64 may
+ * satisfy loads out of order, and BPF before load-acquire (Linux 6.15, clang 21) has no read
+ * barrier; a fetching atomic is fully ordered (the JIT emits ldaddal), so adding 0 both reads seq
+ * and fences. It needs -mcpu=v3 (make -C bpf builds the arm64 objects with it) and Linux 5.12,
+ * the bridge's minimum anyway. The add never changes the value, and being atomic it cannot undo
+ * a store the JVM makes to seq at the same time.
+ */
+#if defined(__TARGET_ARCH_arm64)
+#define obs_ctx_seq(c) __sync_fetch_and_add(&(c)->seq, 0)
+#else
+#define obs_ctx_seq(c) (*(volatile __u32 *)&(c)->seq)
+#endif
+
+/*
  * Opens a seqlock read of the record of thread `tid`: the record, with the sequence and flags
  * seen, or NULL when the slot is missing or being written. Copy the ids that flags select, then
  * close the read with obs_ctx_end.
@@ -50,7 +65,7 @@ static __always_inline struct obs_thread_ctx *obs_ctx_begin(__u32 tid, __u32 *se
 
 	if (!c)
 		return NULL;
-	*seq = *(volatile __u32 *)&c->seq;
+	*seq = obs_ctx_seq(c);
 	if (*seq & 1)
 		return NULL;
 	obs_barrier();
@@ -69,7 +84,7 @@ static __always_inline __u32 obs_ctx_end(struct obs_thread_ctx *c, __u32 tid, __
 	__u32 gen = *(volatile __u32 *)&c->generation;
 
 	obs_barrier();
-	if (seq != *(volatile __u32 *)&c->seq || owner != tid || !(flags & OBS_CTX_VALID) ||
+	if (seq != obs_ctx_seq(c) || owner != tid || !(flags & OBS_CTX_VALID) ||
 	    gen != ctx_generation)
 		return 0;
 	return OBS_F_TRACE_CTX;

@@ -4,7 +4,7 @@
  *
  * Every struct here is mirrored by one Java decoder in io.obs.ebpf.internal, and
  * LayoutConsistencyTest fails when the two drift apart. Rules that keep that cheap:
- *  - fixed-width types only, little-endian (x86_64), naturally aligned;
+ *  - fixed-width types only, little-endian (x86_64 and aarch64), naturally aligned;
  *  - no implicit padding: the header and the programs compile with -Wpadded -Werror,
  *    so any gap must be an explicit `reserved` field;
  *  - append fields at the end or replace a `reserved` field; bump OBS_ABI_VERSION when an
@@ -25,7 +25,7 @@
 #define OBS_HIST_SLOTS 40
 /* Threads tracked by the sched program: a thread's slot is tid & (OBS_THREAD_SLOTS - 1). */
 #define OBS_THREAD_SLOTS 16384
-/* Syscall numbers covered by the syscall bitmasks (x86_64 numbers stay below 512). */
+/* Syscall numbers covered by the syscall bitmasks (x86_64 and arm64 numbers stay below 512). */
 #define OBS_SYSCALL_MAX 512
 
 /* First field of every ring-buffer record. */
@@ -87,7 +87,7 @@ struct obs_syscall_event {
 	struct obs_event_header hdr;
 	__u64 duration_ns; /* sys_enter to sys_exit */
 	__s64 ret;         /* raw return value */
-	__u32 nr;          /* syscall number (x86_64) */
+	__u32 nr;          /* syscall number (of the architecture) */
 	__u32 err;         /* errno when ret is in [-4095, -1], else 0 */
 	__u32 arg_kind;    /* enum obs_arg_kind */
 	__u32 path_len;    /* bytes of path[] before the terminating NUL */
@@ -133,7 +133,7 @@ struct obs_peer_key {
 /*
  * Value of the BPF_F_MMAPABLE array "obs_threads", indexed by tid & (OBS_THREAD_SLOTS - 1).
  * User space maps the array and reads the slot of a thread after checking tid; aligned u64
- * loads are single-copy atomic on x86_64, so a reader never sees a torn counter.
+ * loads are single-copy atomic on x86_64 and aarch64, so a reader never sees a torn counter.
  */
 struct obs_thread_stats {
 	__u32 tid;           /* owner of the slot, 0 when never used */

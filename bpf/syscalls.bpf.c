@@ -18,10 +18,12 @@
 #include "obs_bpf.h"
 #include "obs_ctx.h"
 
-#if !defined(__TARGET_ARCH_x86)
-#error "syscall numbers below are x86_64"
-#endif
-
+/*
+ * The only architecture-specific part of the programs: syscall numbers and where the syscall
+ * number and arguments sit in struct pt_regs. Built once per architecture (make -C bpf builds
+ * prebuilt/arm64/syscalls.bpf.o too); everything else is CO-RE and shared.
+ */
+#if defined(__TARGET_ARCH_x86)
 #define NR_open 2
 #define NR_connect 42
 #define NR_accept 43
@@ -30,6 +32,41 @@
 #define NR_openat 257
 #define NR_execveat 322
 #define NR_openat2 437
+#define REGS_ARG0(r) ((r)->di)
+#define REGS_ARG1(r) ((r)->si)
+#define REGS_ARG2(r) ((r)->dx)
+#define REGS_SYSCALL_NR(r) ((r)->orig_ax)
+#elif defined(__TARGET_ARCH_arm64)
+/* asm-generic/unistd.h: arm64 has no open(2), only openat. */
+#define NR_connect 203
+#define NR_accept 202
+#define NR_execve 221
+#define NR_accept4 242
+#define NR_openat 56
+#define NR_execveat 281
+#define NR_openat2 437
+/*
+ * arm64's struct pt_regs, as far as it is read here. vmlinux.h is x86's; CO-RE matches this
+ * type to the running kernel's struct pt_regs by name (libbpf ignores the ___obs_arm64 suffix) and
+ * relocates the offsets, so no arm64 vmlinux.h is needed.
+ */
+struct pt_regs___obs_arm64 {
+	__u64 regs[31];
+	__u64 sp;
+	__u64 pc;
+	__u64 pstate;
+	__u64 orig_x0;
+	__s32 syscallno;
+	__u32 unread; /* only for -Wpadded: never read, so CO-RE never looks for it */
+} __attribute__((preserve_access_index));
+#define ARM64_REGS(r) ((struct pt_regs___obs_arm64 *)(r))
+#define REGS_ARG0(r) (ARM64_REGS(r)->regs[0])
+#define REGS_ARG1(r) (ARM64_REGS(r)->regs[1])
+#define REGS_ARG2(r) (ARM64_REGS(r)->regs[2])
+#define REGS_SYSCALL_NR(r) (ARM64_REGS(r)->syscallno)
+#else
+#error "define the syscall numbers and pt_regs accessors of this architecture"
+#endif
 
 #define EAGAIN 11
 #define EINPROGRESS 115
@@ -37,8 +74,13 @@
 #define MASK_WORDS (OBS_SYSCALL_MAX / 64)
 /* Word w of the default masks: bit nr % 64 of word nr / 64 for each default syscall. */
 #define BIT_IN(nr, w) ((nr) / 64 == (w) ? 1ULL << ((nr) % 64) : 0)
+#ifdef NR_open
+#define OPEN_BIT(w) BIT_IN(NR_open, w)
+#else
+#define OPEN_BIT(w) 0
+#endif
 #define DEFAULT_WORD(w)                                                                     \
-	(BIT_IN(NR_open, w) | BIT_IN(NR_connect, w) | BIT_IN(NR_accept, w) |                \
+	(OPEN_BIT(w) | BIT_IN(NR_connect, w) | BIT_IN(NR_accept, w) |                       \
 	 BIT_IN(NR_execve, w) | BIT_IN(NR_openat, w) | BIT_IN(NR_accept4, w) |              \
 	 BIT_IN(NR_execveat, w) | BIT_IN(NR_openat2, w))
 #define DEFAULT_MASK                                                                        \
@@ -154,20 +196,22 @@ int BPF_PROG(obs_sys_enter, struct pt_regs *regs, long id)
 	call->arg0 = 0;
 	call->arg1 = 0;
 	switch (id) {
+#ifdef NR_open
 	case NR_open:
+#endif
 	case NR_execve:
-		call->arg0 = regs->di;
+		call->arg0 = REGS_ARG0(regs);
 		break;
 	case NR_openat:
 	case NR_openat2:
 	case NR_execveat:
-		call->arg0 = regs->si;
+		call->arg0 = REGS_ARG1(regs);
 		break;
 	case NR_connect:
 	case NR_accept:
 	case NR_accept4:
-		call->arg0 = regs->si;
-		call->arg1 = regs->dx;
+		call->arg0 = REGS_ARG1(regs);
+		call->arg1 = REGS_ARG2(regs);
 		break;
 	}
 	/* The context as of entry: a blocking call stays attributed to the span that made it. */
@@ -186,7 +230,7 @@ int BPF_PROG(obs_sys_exit, struct pt_regs *regs, long ret)
 	struct call_args call;
 	__u64 pid_tgid, now, dur, path_ptr;
 	__u32 tgid, tid, err;
-	long nr = regs->orig_ax;
+	long nr = REGS_SYSCALL_NR(regs);
 
 	/* Every syscall exit of the host comes here: reject untraced ones before any lookup. */
 	if (nr < 0 || nr >= OBS_SYSCALL_MAX || !mask_has(syscall_mask, nr))
@@ -242,7 +286,9 @@ int BPF_PROG(obs_sys_exit, struct pt_regs *regs, long ret)
 			path_ptr = task->mm->arg_start;
 		read_path(e, path_ptr);
 		break;
+#ifdef NR_open
 	case NR_open:
+#endif
 	case NR_openat:
 	case NR_openat2:
 		read_path(e, path_ptr);

@@ -261,6 +261,20 @@ static void *jbytes(JNIEnv *env, jbyteArray arr, size_t want, const char *what)
 	return buf;
 }
 
+/*
+ * Bumped together with NativeBpf.INTERFACE_VERSION whenever a native method changes its meaning:
+ * a library from java.library.path built from other sources is then refused with a clear message
+ * instead of misbehaving. A changed signature already fails at link time.
+ */
+#define OBS_EBPF_INTERFACE_VERSION 2
+
+JNIEXPORT jint JNICALL Java_io_obs_ebpf_internal_NativeBpf_interfaceVersion(JNIEnv *env, jclass c)
+{
+	(void)env;
+	(void)c;
+	return OBS_EBPF_INTERFACE_VERSION;
+}
+
 JNIEXPORT jstring JNICALL Java_io_obs_ebpf_internal_NativeBpf_libbpfVersion(JNIEnv *env, jclass c)
 {
 	char v[32];

@@ -2,6 +2,7 @@
 package io.obs.ebpf;
 
 import io.obs.config.ConfigKey;
+import io.obs.config.ConfigProblem;
 import io.obs.config.ObsConfig;
 import io.obs.ebpf.internal.AvailabilityProbe;
 import io.obs.ebpf.internal.AvailabilityProbe.Availability;
@@ -10,11 +11,13 @@ import io.obs.ebpf.internal.ContextPublisher;
 import io.obs.ebpf.internal.EbpfSettings;
 import io.obs.ebpf.internal.ExemplarSpans;
 import io.obs.ebpf.internal.Feature;
+import io.obs.ebpf.internal.HostCost;
 import io.obs.ebpf.internal.KernelCostSpanProcessor;
 import io.obs.ebpf.internal.KernelEventListener;
 import io.obs.ebpf.internal.KernelMetrics;
 import io.obs.ebpf.internal.KernelSession;
 import io.obs.ebpf.internal.KernelTelemetry;
+import io.obs.ebpf.internal.NativeLibrary;
 import io.obs.ebpf.internal.ProgramStatus;
 import io.obs.server.ReadinessCheck;
 import io.obs.spi.ModuleContext;
@@ -22,6 +25,7 @@ import io.obs.spi.ModuleRequirementException;
 import io.obs.spi.ObservabilityModule;
 import io.obs.spi.SdkSetup;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  * {@code init()}, which throws when the programs cannot run.
  *
  * <p>Found by {@link java.util.ServiceLoader}; configured by {@link EbpfKeys}. When the host does
- * not allow BPF (not Linux x86_64, kernel older than 5.12, no BTF, no CAP_BPF and CAP_PERFMON, no
+ * not allow BPF (not Linux on x86_64 or aarch64, kernel older than 5.12, no BTF, no CAP_BPF and CAP_PERFMON, no
  * native library) it logs one WARN line with the exact reason, reports it on {@code /readyz} and in
  * {@code obs.ebpf.program.up}, and the application runs on unchanged.
  *
@@ -100,6 +104,22 @@ public final class EbpfBridge implements ObservabilityModule {
     return EbpfKeys.ALL;
   }
 
+  @Override
+  public List<ConfigProblem> validate(ObsConfig config) {
+    // Only a tcp_rtt set explicitly contradicts tcp: false; its default follows the TCP program.
+    if (config.isSet(EbpfKeys.PROGRAMS_TCP_RTT)
+        && config.get(EbpfKeys.PROGRAMS_TCP_RTT)
+        && !config.get(EbpfKeys.PROGRAMS_TCP)) {
+      return List.of(
+          new ConfigProblem(
+              config.sourceOf(EbpfKeys.PROGRAMS_TCP_RTT),
+              EbpfKeys.PROGRAMS_TCP_RTT.path(),
+              "needs ebpf.programs.tcp: the RTT program samples the sockets the TCP program"
+                  + " tracks"));
+    }
+    return List.of();
+  }
+
   /** {@code ebpf.enabled: true}: {@code init()} returns with the programs attached or fails. */
   @Override
   public boolean requiresStartInInit(ObsConfig config) {
@@ -114,6 +134,7 @@ public final class EbpfBridge implements ObservabilityModule {
       return;
     }
     settings(config); // reports bad values before anything starts
+    NativeLibrary.setWorkDir(config.find(EbpfKeys.NATIVE_WORKDIR).map(Path::of).orElse(null));
     if (config.get(EbpfKeys.TRACE_ENABLED)) {
       // OpenTelemetry applies storage wrappers when the context is first used, so this cannot
       // wait for start(); until a session enables publishing it costs one volatile read.
@@ -150,13 +171,13 @@ public final class EbpfBridge implements ObservabilityModule {
       long startedAt = System.nanoTime();
       load(context, settings(config), mode.equals("true"));
       if (status.startsWith("on:") || status.startsWith("partial:")) {
+        // The hooks are host-wide: say what they cost the node's other processes.
         log().log(
             System.Logger.Level.INFO,
-            "obs-ebpf: kernel programs attached in "
-                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt)
-                + " ms ("
-                + status
-                + ")");
+            HostCost.startupLine(
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt),
+                status,
+                kernelSession().map(KernelSession::programs).orElse(List.of())));
       }
     } finally {
       done.countDown();
@@ -368,6 +389,7 @@ public final class EbpfBridge implements ObservabilityModule {
             : EbpfSettings.Scope.PROCESS,
         config.get(EbpfKeys.PROGRAMS_SYSCALLS),
         config.get(EbpfKeys.PROGRAMS_TCP),
+        config.get(EbpfKeys.PROGRAMS_TCP) && config.get(EbpfKeys.PROGRAMS_TCP_RTT),
         config.get(EbpfKeys.PROGRAMS_SCHED),
         new TreeSet<>(config.get(EbpfKeys.SYSCALLS)),
         config.get(EbpfKeys.SLOW_SYSCALL),
@@ -378,13 +400,8 @@ public final class EbpfBridge implements ObservabilityModule {
   private static List<ProgramStatus> notLoaded(EbpfSettings settings, String reason) {
     List<ProgramStatus> out = new ArrayList<>();
     for (Feature f : Feature.values()) {
-      boolean on =
-          switch (f) {
-            case SYSCALLS -> settings.syscalls();
-            case TCP -> settings.tcp();
-            case SCHED -> settings.sched();
-          };
       for (String p : f.programs()) {
+        boolean on = settings.wants(f, p);
         out.add(
             new ProgramStatus(
                 f.objectName(),

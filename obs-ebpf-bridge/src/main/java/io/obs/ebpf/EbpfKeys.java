@@ -34,22 +34,36 @@ public final class EbpfKeys {
 
   public static final ConfigKey<Boolean> PROGRAMS_SYSCALLS =
       ConfigKey.bool("ebpf.programs.syscalls")
-          .defaultValue(true)
-          .description("Syscall latency and errors (raw_syscalls sys_enter/sys_exit).")
+          .defaultValue(false)
+          .description(
+              "Syscall latency and errors (syscall.duration), the syscall.* and process.exec child"
+                  + " spans and correlated logs (raw_syscalls sys_enter/sys_exit). Opt-in: while"
+                  + " attached, every syscall of every process on the host costs about 150 ns more"
+                  + " (docs/ebpf.md, \"Cost to neighbours\").")
           .build();
 
   public static final ConfigKey<Boolean> PROGRAMS_TCP =
       ConfigKey.bool("ebpf.programs.tcp")
           .defaultValue(true)
-          .description("TCP connect latency, RTT, retransmits and bytes (sock/tcp tracepoints).")
+          .description(
+              "TCP connect latency, retransmits and bytes, and tcp.connect child spans (state-change"
+                  + " and retransmit tracepoints: a few runs per connection of the host).")
+          .build();
+
+  public static final ConfigKey<Boolean> PROGRAMS_TCP_RTT =
+      ConfigKey.bool("ebpf.programs.tcp_rtt")
+          .defaultValue(false)
+          .description(
+              "Smoothed-RTT samples into tcp.rtt (tcp:tcp_probe); needs ebpf.programs.tcp."
+                  + " Opt-in: runs for every TCP segment any process on the host receives.")
           .build();
 
   public static final ConfigKey<Boolean> PROGRAMS_SCHED =
       ConfigKey.bool("ebpf.programs.sched")
           .defaultValue(false)
           .description(
-              "Per-thread off-CPU and run-queue time (sched_switch/sched_wakeup); runs on every"
-                  + " context switch of the host, so it is off by default.")
+              "Per-thread off-CPU and run-queue time (sched_switch/sched_wakeup). Opt-in: runs on"
+                  + " every context switch of the host.")
           .build();
 
   public static final ConfigKey<List<String>> SYSCALLS =
@@ -116,6 +130,15 @@ public final class EbpfKeys {
                   + " request, with that request's trace_id and span_id.")
           .build();
 
+  public static final ConfigKey<String> NATIVE_WORKDIR =
+      ConfigKey.string("ebpf.native.workdir")
+          .defaultDescription("java.io.tmpdir")
+          .description(
+              "Directory libobs_ebpf.so is extracted to (and deleted from right after loading)"
+                  + " when it is not on java.library.path. Set it when the temporary directory"
+                  + " is mounted noexec.")
+          .build();
+
   /** Every key of this module, in documentation order. */
   public static final List<ConfigKey<?>> ALL =
       List.of(
@@ -123,6 +146,7 @@ public final class EbpfKeys {
           SCOPE,
           PROGRAMS_SYSCALLS,
           PROGRAMS_TCP,
+          PROGRAMS_TCP_RTT,
           PROGRAMS_SCHED,
           SYSCALLS,
           RING_BUFFER_SIZE,
@@ -131,7 +155,8 @@ public final class EbpfKeys {
           PEER_LIMIT,
           TRACE_ENABLED,
           TRACE_MAX_SPANS,
-          TRACE_LOGS);
+          TRACE_LOGS,
+          NATIVE_WORKDIR);
 
   private EbpfKeys() {}
 }

@@ -66,7 +66,8 @@ class EbpfBridgeIT {
 
   private static Observability start(InMemoryMetricReader reader) throws InterruptedException {
     Observability obs = KernelTestSupport.bridgeOnly(
-            "service:\n  name: ebpf-it\nebpf:\n  poll_interval: 20ms\n")
+            "service:\n  name: ebpf-it\nebpf:\n  poll_interval: 20ms\n"
+                + "  programs:\n    syscalls: true\n    tcp_rtt: true\n")
         .addMetricReader(reader)
         .build();
     awaitAttached(obs);

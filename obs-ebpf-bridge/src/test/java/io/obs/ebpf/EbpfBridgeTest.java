@@ -116,9 +116,10 @@ class EbpfBridgeTest {
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).contains("ebpf.kernel").contains("lacks CAP_BPF and CAP_PERFMON");
 
+    // The default programs only: the TCP state-change and retransmit programs.
     MetricData up = metric("obs.ebpf.program.up");
     assertThat(up.getLongGaugeData().getPoints())
-        .hasSize(5)
+        .hasSize(2)
         .allSatisfy(p -> assertThat(p.getValue()).isZero());
   }
 
@@ -213,6 +214,18 @@ class EbpfBridgeTest {
         .isInstanceOf(ObsConfigException.class)
         .hasMessageContaining("ebpf.syscalls")
         .hasMessageContaining("opnat");
+  }
+
+  @Test
+  void rttProgramWithoutTheTcpProgramIsAConfigurationError() {
+    assertThatThrownBy(
+            () ->
+                start(
+                    () -> NO_PRIVILEGES,
+                    Map.of("ebpf.programs.tcp", "false", "ebpf.programs.tcp_rtt", "true")))
+        .isInstanceOf(ObsConfigException.class)
+        .hasMessageContaining("ebpf.programs.tcp_rtt")
+        .hasMessageContaining("needs ebpf.programs.tcp");
   }
 
   private MetricData metric(String name) {

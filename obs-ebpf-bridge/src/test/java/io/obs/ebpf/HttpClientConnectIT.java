@@ -57,7 +57,8 @@ class HttpClientConnectIT {
     KernelTestSupport.assumeKernelAccess();
     obs =
         KernelTestSupport.bridgeOnly(
-                "service:\n  name: ebpf-http-client-it\nebpf:\n  poll_interval: 20ms\n")
+                "service:\n  name: ebpf-http-client-it\nebpf:\n  poll_interval: 20ms\n"
+                    + "  programs:\n    syscalls: true\n")
             .addSpanExporter(SPANS)
             .build();
     // ebpf.enabled: auto loads after init(): a scope opened meanwhile publishes nothing, and its

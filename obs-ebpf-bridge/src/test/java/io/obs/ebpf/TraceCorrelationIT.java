@@ -94,7 +94,7 @@ class TraceCorrelationIT {
     obs =
         KernelTestSupport.bridgeOnly(
                 "service:\n  name: ebpf-trace-it\nebpf:\n  enabled: true\n  poll_interval: 20ms\n"
-                    + "  programs:\n    sched: true\n")
+                    + "  programs:\n    sched: true\n    syscalls: true\n")
             .addSpanExporter(SPANS)
             .addMetricReader(METRICS)
             .build();

@@ -50,7 +50,8 @@ class TraceCorrelationRestartIT {
   private Observability start() {
     spans = InMemorySpanExporter.create();
     return KernelTestSupport.bridgeOnly(
-            "service:\n  name: ebpf-restart-it\nebpf:\n  enabled: true\n  poll_interval: 20ms\n")
+            "service:\n  name: ebpf-restart-it\nebpf:\n  enabled: true\n  poll_interval: 20ms\n"
+                + "  programs:\n    syscalls: true\n")
         .addSpanExporter(spans)
         .build();
   }

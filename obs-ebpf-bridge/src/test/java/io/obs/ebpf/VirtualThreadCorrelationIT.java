@@ -58,7 +58,8 @@ class VirtualThreadCorrelationIT {
     assumeTrue(virtual, "no virtual threads before Java 21");
     obs =
         KernelTestSupport.bridgeOnly(
-                "service:\n  name: ebpf-vthread-it\nebpf:\n  enabled: true\n  poll_interval: 20ms\n")
+                "service:\n  name: ebpf-vthread-it\nebpf:\n  enabled: true\n  poll_interval: 20ms\n"
+                    + "  programs:\n    syscalls: true\n")
             .addSpanExporter(SPANS)
             .build();
     assertThat(ContextPublisher.isWrapped()).isTrue();

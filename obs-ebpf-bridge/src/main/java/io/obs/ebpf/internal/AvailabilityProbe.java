@@ -83,14 +83,14 @@ public final class AvailabilityProbe {
     String os = env.osName();
     String arch = env.osArch();
     boolean linux = os.toLowerCase(Locale.ROOT).startsWith("linux");
-    boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+    boolean shipped = NativeLibrary.supported(NativeLibrary.platform(os, arch));
     checks.add(
         new Check(
             "os",
-            linux && x86,
-            linux && x86
+            linux && shipped,
+            linux && shipped
                 ? os + " " + arch
-                : "eBPF needs Linux on x86_64, this JVM runs on " + os + " " + arch));
+                : "eBPF needs Linux on x86_64 or aarch64, this JVM runs on " + os + " " + arch));
     if (!linux) {
       // The rest reads Linux-only files; their failures would only repeat this one.
       return new Availability(checks);

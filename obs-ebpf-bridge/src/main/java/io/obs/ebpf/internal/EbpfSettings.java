@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
  *
  * @param scope {@link Scope#PROCESS}: only this JVM; {@link Scope#HOST}: every process
  * @param syscalls load the syscall program
- * @param tcp load the TCP program
+ * @param tcp load the TCP program's connection programs (state changes, retransmits)
+ * @param tcpRtt also load its per-segment RTT program ({@code tcp_probe}); needs {@code tcp}
  * @param sched load the scheduler program (per-thread off-CPU time)
  * @param tracedSyscalls syscall names measured into histograms (and reported as events when they
  *     fail or are slow)
@@ -28,6 +30,7 @@ public record EbpfSettings(
     Scope scope,
     boolean syscalls,
     boolean tcp,
+    boolean tcpRtt,
     boolean sched,
     Set<String> tracedSyscalls,
     Duration slowSyscall,
@@ -51,8 +54,14 @@ public record EbpfSettings(
     List<String> problems = new ArrayList<>();
     for (String s : tracedSyscalls) {
       if (Syscalls.number(s).isEmpty()) {
-        problems.add("unknown syscall '" + s + "'");
+        problems.add(
+            Syscalls.names().contains(s.toLowerCase(Locale.ROOT))
+                ? "syscall '" + s + "' does not exist on " + Syscalls.current().arch()
+                : "unknown syscall '" + s + "'");
       }
+    }
+    if (tcpRtt && !tcp) {
+      problems.add("the TCP RTT program needs the TCP program");
     }
     if (slowSyscall.isNegative()) {
       problems.add("slowSyscall must not be negative: " + slowSyscall);
@@ -68,12 +77,16 @@ public record EbpfSettings(
     }
   }
 
-  /** Process scope, syscalls and TCP on, sched off, 256 KiB rings, 100 ms polls. */
+  /**
+   * Process scope, only the TCP connection programs on (the rest cost other processes of the
+   * host more than {@link HostCost#BUDGET_PERCENT}), 256 KiB rings, 100 ms polls.
+   */
   public static EbpfSettings defaults() {
     return new EbpfSettings(
         Scope.PROCESS,
+        false,
         true,
-        true,
+        false,
         false,
         DEFAULT_SYSCALLS,
         Duration.ofMillis(10),
@@ -83,17 +96,38 @@ public record EbpfSettings(
 
   public EbpfSettings withScope(Scope s) {
     return new EbpfSettings(
-        s, syscalls, tcp, sched, tracedSyscalls, slowSyscall, ringBufferBytes, pollInterval);
+        s, syscalls, tcp, tcpRtt, sched, tracedSyscalls, slowSyscall, ringBufferBytes,
+        pollInterval);
   }
 
+  /** Every program of the three features on or off, the TCP RTT program with the TCP one. */
   public EbpfSettings withPrograms(boolean syscalls, boolean tcp, boolean sched) {
+    return withPrograms(syscalls, tcp, tcp, sched);
+  }
+
+  public EbpfSettings withPrograms(boolean syscalls, boolean tcp, boolean tcpRtt, boolean sched) {
     return new EbpfSettings(
-        scope, syscalls, tcp, sched, tracedSyscalls, slowSyscall, ringBufferBytes, pollInterval);
+        scope, syscalls, tcp, tcpRtt, sched, tracedSyscalls, slowSyscall, ringBufferBytes,
+        pollInterval);
   }
 
   public EbpfSettings withPollInterval(Duration d) {
     return new EbpfSettings(
-        scope, syscalls, tcp, sched, tracedSyscalls, slowSyscall, ringBufferBytes, d);
+        scope, syscalls, tcp, tcpRtt, sched, tracedSyscalls, slowSyscall, ringBufferBytes, d);
+  }
+
+  /** Whether any program of the feature is loaded. */
+  public boolean wants(Feature feature) {
+    return feature.programs().stream().anyMatch(p -> wants(feature, p));
+  }
+
+  /** Whether the feature's program is loaded and attached. */
+  public boolean wants(Feature feature, String program) {
+    return switch (feature) {
+      case SYSCALLS -> syscalls;
+      case TCP -> tcp && (tcpRtt || !program.equals(Feature.TCP_RTT_PROGRAM));
+      case SCHED -> sched;
+    };
   }
 
   /** The traced syscalls as the kernel's bitmask: bit {@code nr % 64} of word {@code nr / 64}. */

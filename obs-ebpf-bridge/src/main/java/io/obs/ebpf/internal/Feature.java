@@ -11,9 +11,12 @@ import java.util.List;
  * <p>The prebuilt BPF objects (one per feature, from {@code bpf/prebuilt/}) and their programs.
  */
 public enum Feature {
-  SYSCALLS("syscalls", true, "obs_sys_enter", "obs_sys_exit"),
-  TCP("tcp", true, "obs_tcp_state", "obs_tcp_retrans", "obs_tcp_probe"),
-  SCHED("sched", false, "obs_sched_switch", "obs_sched_wakeup", "obs_sched_wk_new");
+  SYSCALLS("syscalls", true, true, "obs_sys_enter", "obs_sys_exit"),
+  TCP("tcp", true, true, "obs_tcp_state", "obs_tcp_retrans", Feature.TCP_RTT_PROGRAM),
+  SCHED("sched", false, false, "obs_sched_switch", "obs_sched_wakeup", "obs_sched_wk_new");
+
+  /** The TCP program that runs per received segment (smoothed-RTT samples), a separate opt-in. */
+  public static final String TCP_RTT_PROGRAM = "obs_tcp_probe";
 
   /** Name of the ring buffer map in objects that have one. */
   public static final String RING = "obs_events";
@@ -23,11 +26,13 @@ public enum Feature {
 
   private final String objectName;
   private final boolean hasRing;
+  private final boolean perArchitecture;
   private final List<String> programs;
 
-  Feature(String objectName, boolean hasRing, String... programs) {
+  Feature(String objectName, boolean hasRing, boolean perArchitecture, String... programs) {
     this.objectName = objectName;
     this.hasRing = hasRing;
+    this.perArchitecture = perArchitecture;
     this.programs = List.of(programs);
   }
 
@@ -48,9 +53,20 @@ public enum Feature {
     return programs;
   }
 
-  /** Where the object sits on the classpath (packaged from bpf/prebuilt). */
+  /** Where the object for the running platform sits on the classpath. */
   public String resource() {
-    return "META-INF/obs/bpf/" + objectName + ".bpf.o";
+    return resource(NativeLibrary.platform());
+  }
+
+  /**
+   * Where the object for {@code platform} sits on the classpath (packaged from bpf/prebuilt):
+   * objects whose code depends on the architecture (syscall numbers and registers; the memory
+   * ordering of the trace-context reads) have an arm64 build; the others are the same bytes for
+   * both.
+   */
+  public String resource(String platform) {
+    boolean arm64 = perArchitecture && platform.endsWith("-aarch64");
+    return "META-INF/obs/bpf/" + (arm64 ? "arm64/" : "") + objectName + ".bpf.o";
   }
 
   /** The object's ELF bytes. */

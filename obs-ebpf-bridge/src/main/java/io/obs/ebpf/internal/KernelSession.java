@@ -100,7 +100,7 @@ public final class KernelSession implements AutoCloseable {
     ThreadStatsTable threads = null;
     try {
       for (Feature feature : Feature.values()) {
-        if (!enabled(settings, feature)) {
+        if (!settings.wants(feature)) {
           for (String p : feature.programs()) {
             statuses.add(
                 new ProgramStatus(feature.objectName(), p, ProgramStatus.State.DISABLED, null, 0));
@@ -137,14 +137,6 @@ public final class KernelSession implements AutoCloseable {
     return new KernelSession(settings, tgid, ids, objects, statuses, dispatcher, poller, threads);
   }
 
-  private static boolean enabled(EbpfSettings s, Feature f) {
-    return switch (f) {
-      case SYSCALLS -> s.syscalls();
-      case TCP -> s.tcp();
-      case SCHED -> s.sched();
-    };
-  }
-
   /**
    * Loads a feature's object. When the whole object fails, each program is loaded alone to find
    * the culprits, and the object is loaded again without them.
@@ -163,7 +155,12 @@ public final class KernelSession implements AutoCloseable {
       return null;
     }
     Map<String, String> loadErrors = new LinkedHashMap<>();
-    Set<String> wanted = new LinkedHashSet<>(feature.programs());
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String p : feature.programs()) {
+      if (settings.wants(feature, p)) {
+        wanted.add(p);
+      }
+    }
     BpfObject obj = tryLoad(feature, elf, settings, tgid, contextMapFd, wanted, loadErrors);
     if (obj == null && wanted.size() > 1) {
       String whole = loadErrors.remove("*");
@@ -190,6 +187,11 @@ public final class KernelSession implements AutoCloseable {
       wanted.forEach(p -> loadErrors.put(p, whole));
     }
     for (String p : feature.programs()) {
+      if (!wanted.contains(p)) {
+        statuses.add(
+            new ProgramStatus(feature.objectName(), p, ProgramStatus.State.DISABLED, null, 0));
+        continue;
+      }
       String loadError = loadErrors.get(p);
       if (loadError != null || obj == null) {
         statuses.add(

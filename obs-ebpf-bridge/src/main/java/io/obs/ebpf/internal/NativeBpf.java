@@ -14,7 +14,16 @@ import org.jspecify.annotations.Nullable;
  * lines libbpf logged.
  */
 final class NativeBpf {
+  /**
+   * What {@link #interfaceVersion()} must return: bumped with obs_ebpf.c's {@code
+   * OBS_EBPF_INTERFACE_VERSION} whenever a native method changes its meaning.
+   */
+  static final int INTERFACE_VERSION = 2;
+
   private NativeBpf() {}
+
+  /** The {@code OBS_EBPF_INTERFACE_VERSION} the library was built with. */
+  static native int interfaceVersion();
 
   /** {@code major.minor} of the libbpf linked into the library. */
   static native String libbpfVersion();

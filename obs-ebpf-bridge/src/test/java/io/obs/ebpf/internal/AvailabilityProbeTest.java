@@ -40,7 +40,7 @@ class AvailabilityProbeTest {
         AvailabilityProbe.probe(new Env("Mac OS X", "aarch64", null, false, null, false, "x"));
 
     assertThat(a.isAvailable()).isFalse();
-    assertThat(a.reason()).isEqualTo("os: eBPF needs Linux on x86_64, this JVM runs on Mac OS X aarch64");
+    assertThat(a.reason()).isEqualTo("os: eBPF needs Linux on x86_64 or aarch64, this JVM runs on Mac OS X aarch64");
   }
 
   @Test

@@ -14,7 +14,7 @@ class EbpfSettingsTest {
   void syscallMaskHasOneBitPerTracedSyscall() {
     EbpfSettings s =
         new EbpfSettings(
-            EbpfSettings.Scope.PROCESS, true, true, false, Set.of("read", "connect", "openat", "openat2"),
+            EbpfSettings.Scope.PROCESS, true, true, true, false, Set.of("read", "connect", "openat", "openat2"),
             Duration.ZERO, 4096, Duration.ofMillis(10));
 
     long[] mask = s.syscallMask();
@@ -30,10 +30,11 @@ class EbpfSettingsTest {
     assertThatThrownBy(
             () ->
                 new EbpfSettings(
-                    EbpfSettings.Scope.HOST, true, true, true, Set.of("opnat"), Duration.ofMillis(-1),
+                    EbpfSettings.Scope.HOST, true, false, true, true, Set.of("opnat"), Duration.ofMillis(-1),
                     5000, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown syscall 'opnat'")
+        .hasMessageContaining("the TCP RTT program needs the TCP program")
         .hasMessageContaining("slowSyscall must not be negative")
         .hasMessageContaining("ringBufferBytes must be a power of two >= 4096: 5000")
         .hasMessageContaining("pollInterval must be in (0, 60s]");

@@ -112,9 +112,21 @@ public final class KernelTestSupport {
   /** Runs {@code mainClass} in a child JVM (with -Xcheck:jni), prefixed by {@code wrapper}. */
   static ChildResult runJava(List<String> wrapper, String classPath, Class<?> mainClass, String... args)
       throws IOException, InterruptedException {
+    return runJava(wrapper, List.of(), classPath, mainClass, args);
+  }
+
+  /** Like {@link #runJava(List, String, Class, String...)} with extra JVM options. */
+  static ChildResult runJava(
+      List<String> wrapper,
+      List<String> jvmOptions,
+      String classPath,
+      Class<?> mainClass,
+      String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xcheck:jni");
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(classPath);
     cmd.add(mainClass.getName());

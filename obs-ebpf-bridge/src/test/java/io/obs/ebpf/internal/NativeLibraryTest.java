@@ -4,23 +4,49 @@ package io.obs.ebpf.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class NativeLibraryTest {
 
   @Test
-  void loadsWhenBuiltAndExplainsWhenNot() {
-    boolean packaged = NativeLibrary.class.getClassLoader().getResource(NativeLibrary.resourcePath()) != null;
-    if (packaged) {
+  void loadsOnEveryShippedPlatformAndExplainsElsewhere() {
+    if (NativeLibrary.supported(NativeLibrary.platform())) {
       assertThat(NativeLibrary.unavailabilityCause()).isNull();
       assertThat(NativeLibrary.isAvailable()).isTrue();
-      assertThat(NativeBpf.libbpfVersion()).matches("\\d+\\.\\d+");
+      assertThat(NativeBpf.libbpfVersion()).isEqualTo("1.1");
+      assertThat(NativeBpf.interfaceVersion()).isEqualTo(NativeBpf.INTERFACE_VERSION);
       assertThat(BpfObject.currentTid()).isPositive();
     } else {
       assertThat(NativeLibrary.isAvailable()).isFalse();
       assertThat(NativeLibrary.describe())
-          .containsAnyOf("native library not built", "eBPF needs linux-x86_64");
+          .startsWith("eBPF needs linux-x86_64 or linux-aarch64, this JVM runs on ");
     }
+  }
+
+  @Test
+  void platformNamesFollowTheJarDirectories() {
+    assertThat(NativeLibrary.platform("Linux", "amd64")).isEqualTo("linux-x86_64");
+    assertThat(NativeLibrary.platform("Linux", "aarch64")).isEqualTo("linux-aarch64");
+    assertThat(NativeLibrary.platform("Mac OS X", "aarch64")).isEqualTo("mac_os_x-aarch64");
+    assertThat(NativeLibrary.supported("linux-aarch64")).isTrue();
+    assertThat(NativeLibrary.supported("linux-riscv64")).isFalse();
+  }
+
+  @Test
+  void noexecIsReadFromTheInnermostMount() {
+    String mountinfo =
+        String.join(
+            "\n",
+            "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw",
+            "40 22 0:35 / /tmp rw,nosuid,nodev,noexec,relatime shared:2 - tmpfs tmpfs rw",
+            "41 40 0:36 / /tmp/exec\\040dir rw,relatime shared:3 - tmpfs tmpfs rw",
+            "");
+
+    assertThat(NativeLibrary.isNoexec(Path.of("/tmp/obs-does-not-exist"), mountinfo)).isTrue();
+    assertThat(NativeLibrary.isNoexec(Path.of("/tmp/exec dir/x"), mountinfo)).isFalse();
+    assertThat(NativeLibrary.isNoexec(Path.of("/var/tmp"), mountinfo)).isFalse();
+    assertThat(NativeLibrary.isNoexec(Path.of("/tmpfoo"), mountinfo)).isFalse();
   }
 
   @Test

@@ -18,7 +18,10 @@ public final class PidNamespaceMain {
     String missing = "/nonexistent-obs-pidns/" + UUID.randomUUID();
     try (KernelSession s =
         KernelSession.start(
-            EbpfSettings.defaults().withPollInterval(Duration.ofMillis(20)), events)) {
+            EbpfSettings.defaults()
+                .withPrograms(true, true, false, false)
+                .withPollInterval(Duration.ofMillis(20)),
+            events)) {
       System.out.println("target tgid=" + s.targetTgid());
       KernelTestSupport.openMissing(missing);
       boolean seen =

@@ -52,7 +52,7 @@ class UnprivilegedProbeIT {
         .contains("healthy=true");
     if (r.output().contains("native=true")) {
       assertThat(r.output())
-          .contains("syscalls/obs_sys_enter: load failed:")
+          .contains("tcp/obs_tcp_state: load failed:")
           .contains("Operation not permitted")
           .contains("anyAttached=false");
     }
@@ -83,6 +83,53 @@ class UnprivilegedProbeIT {
     assertThat(r.output().lines().filter(l -> l.contains("obs-ebpf:")).count())
         .as("one WARN line")
         .isEqualTo(1);
+  }
+
+  @Test
+  void withOnlyCapBpfAndCapPerfmonAsNobodyTheBridgeAttaches(@TempDir Path tmp) throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) not installed");
+    assumeTrue(
+        Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t"),
+        "needs root to hand CAP_BPF and CAP_PERFMON to user nobody");
+    KernelTestSupport.assumeKernelAccess();
+
+    // nobody cannot read the build's directories under /root: copy the whole classpath.
+    Path cp = Files.createDirectories(tmp.resolve("cp"));
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    StringBuilder classPath = new StringBuilder();
+    int n = 0;
+    for (String entry : System.getProperty("java.class.path").split(":")) {
+      if (!entry.isEmpty() && Files.exists(Path.of(entry))) {
+        Path copied = copyToDir(Path.of(entry), cp.resolve(Integer.toString(n++)));
+        classPath.append(classPath.length() == 0 ? "" : ":").append(copied);
+      }
+    }
+    openUp(cp);
+    Path workDir = Files.createDirectories(tmp.resolve("work"));
+    Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    // uid 65534 with exactly CAP_BPF and CAP_PERFMON (ambient, so they survive the exec of java)
+    // and no CAP_SYS_ADMIN; every program is opted in, so every kind of program loads.
+    KernelTestSupport.ChildResult r =
+        KernelTestSupport.runJava(
+            List.of(
+                "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--inh-caps=-all,+bpf,+perfmon", "--ambient-caps=-all,+bpf,+perfmon",
+                "--bounding-set=-all,+bpf,+perfmon"),
+            List.of("-Djava.io.tmpdir=" + workDir),
+            classPath.toString(),
+            BridgeMain.class,
+            "  poll_interval: 20ms\n  programs:\n    syscalls: true\n    tcp_rtt: true\n"
+                + "    sched: true\n");
+
+    System.out.println("[obs-ebpf] CAP_BPF+CAP_PERFMON child said:\n" + r.output());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output())
+        .contains("active=true")
+        .contains("status=on: 8 programs attached, scope process")
+        .contains("cost to every other process on this host: ebpf.programs.syscalls (opted in,")
+        .contains("healthy=true")
+        .doesNotContain("WARNING");
   }
 
   private static Path location(Class<?> c) throws URISyntaxException {
