@@ -5,7 +5,7 @@ import java.util.Collection;
 import org.jspecify.annotations.Nullable;
 
 /** Internal: not for use outside obs. Finds the valid name nearest to a misspelt one. */
-final class Suggestions {
+public final class Suggestions {
 
   private Suggestions() {}
 
@@ -14,7 +14,7 @@ final class Suggestions {
    * typo. A dotted path is compared whole and by its last segment, so both {@code service.enviroment}
    * and a misplaced {@code environment} find {@code service.environment}.
    */
-  static @Nullable String nearest(String wrong, Collection<String> candidates) {
+  public static @Nullable String nearest(String wrong, Collection<String> candidates) {
     String best = null;
     int bestScore = Integer.MAX_VALUE;
     String wrongLast = lastSegment(wrong);

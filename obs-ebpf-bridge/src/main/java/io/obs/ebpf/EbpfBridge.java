@@ -19,6 +19,7 @@ import io.obs.ebpf.internal.KernelSession;
 import io.obs.ebpf.internal.KernelTelemetry;
 import io.obs.ebpf.internal.NativeLibrary;
 import io.obs.ebpf.internal.ProgramStatus;
+import io.obs.ebpf.internal.Syscalls;
 import io.obs.server.ReadinessCheck;
 import io.obs.spi.ModuleContext;
 import io.obs.spi.ModuleRequirementException;
@@ -104,20 +105,45 @@ public final class EbpfBridge implements ObservabilityModule {
     return EbpfKeys.ALL;
   }
 
+  /**
+   * Bad {@code ebpf.*} values, reported with every other configuration problem under the keys'
+   * own names, before anything starts; a bad value never just switches the bridge off.
+   */
   @Override
   public List<ConfigProblem> validate(ObsConfig config) {
+    List<ConfigProblem> problems = new ArrayList<>();
     // Only a tcp_rtt set explicitly contradicts tcp: false; its default follows the TCP program.
     if (config.isSet(EbpfKeys.PROGRAMS_TCP_RTT)
         && config.get(EbpfKeys.PROGRAMS_TCP_RTT)
         && !config.get(EbpfKeys.PROGRAMS_TCP)) {
-      return List.of(
+      problems.add(
           new ConfigProblem(
               config.sourceOf(EbpfKeys.PROGRAMS_TCP_RTT),
               EbpfKeys.PROGRAMS_TCP_RTT.path(),
               "needs ebpf.programs.tcp: the RTT program samples the sockets the TCP program"
                   + " tracks"));
     }
-    return List.of();
+    for (String syscall : config.get(EbpfKeys.SYSCALLS)) {
+      if (Syscalls.number(syscall).isEmpty()) {
+        String lower = syscall.toLowerCase(Locale.ROOT);
+        problems.add(new ConfigProblem(config.sourceOf(EbpfKeys.SYSCALLS),
+            EbpfKeys.SYSCALLS.path(),
+            Syscalls.names().contains(lower)
+                ? "syscall '" + syscall + "' does not exist on " + Syscalls.current().arch()
+                : "unknown syscall '" + syscall + "'" + nearestSyscall(lower)));
+      }
+    }
+    Duration poll = config.get(EbpfKeys.POLL_INTERVAL);
+    if (poll.isZero() || poll.toSeconds() > 60) {
+      problems.add(new ConfigProblem(config.sourceOf(EbpfKeys.POLL_INTERVAL),
+          EbpfKeys.POLL_INTERVAL.path(), "must be more than 0 and at most 60s, got " + poll));
+    }
+    return problems;
+  }
+
+  private static String nearestSyscall(String name) {
+    String nearest = io.obs.internal.Suggestions.nearest(name, Syscalls.names());
+    return nearest == null ? "" : "; did you mean '" + nearest + "'?";
   }
 
   /** {@code ebpf.enabled: true}: {@code init()} returns with the programs attached or fails. */
@@ -133,7 +159,6 @@ public final class EbpfBridge implements ObservabilityModule {
     if (mode.equals("false")) {
       return;
     }
-    settings(config); // reports bad values before anything starts
     NativeLibrary.setWorkDir(config.find(EbpfKeys.NATIVE_WORKDIR).map(Path::of).orElse(null));
     if (config.get(EbpfKeys.TRACE_ENABLED)) {
       // OpenTelemetry applies storage wrappers when the context is first used, so this cannot
@@ -295,19 +320,23 @@ public final class EbpfBridge implements ObservabilityModule {
   @Override
   public void stop() {
     // obs-core stops a module only after its start() has returned, so no load is in flight here.
+    // obs-core stops the modules before the SDK's final flush, so what is read here still goes
+    // out: the kernel aggregates' last figures (the metric callbacks report them from then on),
+    // and the events still in the ring buffers, which the poller drains into spans and log
+    // records as it stops, before the maps close.
     synchronized (this) {
       KernelMetrics m = metrics;
       metrics = null;
       if (m != null) {
-        m.close();
+        m.finish();
       }
       KernelSession s = session;
       session = null;
-      telemetry = null;
-      ContextPublisher.disable();
       if (s != null) {
         s.close();
       }
+      telemetry = null;
+      ContextPublisher.disable();
       status = "stopped";
     }
   }

@@ -18,4 +18,17 @@ class ConfigurationDocsTest {
     assertThat(ConfigDocs.check(Path.of("..", "docs", "configuration.md"), "ebpf", EbpfKeys.ALL,
         Boolean.getBoolean("obs.docs.update"))).isNull();
   }
+
+  @Test
+  void springBootMetadataListsEveryKey() throws Exception {
+    java.util.List<io.obs.config.ConfigKey<?>> keys = new java.util.ArrayList<>();
+    keys.add(io.obs.config.CoreKeys.moduleEnabled("ebpf"));
+    keys.addAll(EbpfKeys.ALL);
+    assertThat(io.obs.internal.ConfigDocs.checkFile(
+            java.nio.file.Path.of("src", "main", "resources", "META-INF",
+                "spring-configuration-metadata.json"),
+            io.obs.internal.ConfigDocs.springMetadata(keys),
+            Boolean.getBoolean("obs.docs.update")))
+        .isNull();
+  }
 }

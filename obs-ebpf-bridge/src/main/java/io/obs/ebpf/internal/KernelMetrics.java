@@ -58,7 +58,9 @@ public final class KernelMetrics implements AutoCloseable {
   private Map<Object, SpanContext[]> carried = Map.of();
   private @Nullable Log2Histogram lastRtt;
   private long[] lastCounters = new long[8];
+  private long lastReceived;
   private boolean readFailureLogged;
+  private boolean finished;
 
   private KernelMetrics(
       Meter kernelMeter,
@@ -158,6 +160,34 @@ public final class KernelMetrics implements AutoCloseable {
     if (s == null) {
       return;
     }
+    if (!finished) {
+      readKernel(s);
+    }
+    if (s.settings().tcp()) {
+      retransmits.record(lastCounters[KernelSession.CNT_TCP_RETRANS]);
+      bytes.record(lastCounters[KernelSession.CNT_TCP_BYTES_SENT], Attributes.of(DIRECTION, "sent"));
+      bytes.record(
+          lastCounters[KernelSession.CNT_TCP_BYTES_RECV], Attributes.of(DIRECTION, "received"));
+    }
+  }
+
+  /**
+   * Reads the kernel aggregates one last time, replaying the histograms into the SDK's and keeping
+   * the counters, then stops reading the maps, which may be closed afterwards: the final export
+   * at shutdown then carries the kernel's last figures.
+   */
+  public synchronized void finish() {
+    KernelSession s = session;
+    if (s == null || finished) {
+      return;
+    }
+    readKernel(s);
+    lastReceived = s.dispatcher().events();
+    finished = true;
+  }
+
+  /** Replays the histograms' growth into the SDK's instruments and reads the counters. */
+  private void readKernel(KernelSession s) {
     try {
       ExemplarSpans x = exemplars;
       Map<Object, SpanContext[]> offered = x == null ? Map.of() : x.take();
@@ -186,12 +216,6 @@ public final class KernelMetrics implements AutoCloseable {
         LOG.log(System.Logger.Level.WARNING, "obs-ebpf: reading kernel aggregates failed", e);
       }
     }
-    if (s.settings().tcp()) {
-      retransmits.record(lastCounters[KernelSession.CNT_TCP_RETRANS]);
-      bytes.record(lastCounters[KernelSession.CNT_TCP_BYTES_SENT], Attributes.of(DIRECTION, "sent"));
-      bytes.record(
-          lastCounters[KernelSession.CNT_TCP_BYTES_RECV], Attributes.of(DIRECTION, "received"));
-    }
   }
 
   private synchronized void collectSelf(
@@ -204,7 +228,10 @@ public final class KernelMetrics implements AutoCloseable {
       }
     }
     KernelSession s = session;
-    if (s != null) {
+    if (s != null && finished) {
+      dropped.record(lastCounters[KernelSession.CNT_RB_DROPS]);
+      received.record(lastReceived);
+    } else if (s != null) {
       try {
         dropped.record(s.counters()[KernelSession.CNT_RB_DROPS]);
       } catch (BpfException | RuntimeException e) {

@@ -81,7 +81,12 @@ public final class RingBufferPoller implements AutoCloseable {
     return failures.get();
   }
 
-  /** Stops the thread and waits for it (bounded); the objects stay open. */
+  /**
+   * Stops the thread and waits for it (bounded), then drains what the rings still hold on the
+   * calling thread, so that the events of the application's last moments (a batch job that works
+   * and closes obs in the next statement) become spans and log records before the exporters'
+   * final flush. The objects stay open.
+   */
   @Override
   public void close() {
     running = false;
@@ -90,6 +95,15 @@ public final class RingBufferPoller implements AutoCloseable {
       thread.join(Duration.ofSeconds(5).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      return; // still draining after 5 s: it finishes on its own, never two readers at once
+    }
+    for (BpfObject ring : rings) {
+      // Bounded: a ring holds at most ring_buffer_size bytes, a batch takes half a buffer.
+      for (int batches = 0; batches < 1024 && drainOnce(ring); batches++) {
+        // each call dispatched one batch
+      }
     }
   }
 }

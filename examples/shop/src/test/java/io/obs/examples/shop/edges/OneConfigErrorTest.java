@@ -34,6 +34,8 @@ class OneConfigErrorTest {
         "logs:",
         "  levels:",
         "    root: loud",
+        "ebpf:",
+        "  syscalls: [opneat]",
         "");
     int registries = Metrics.globalRegistry.getRegistries().size();
 
@@ -43,7 +45,8 @@ class OneConfigErrorTest {
 
     assertThat(error).isNotNull();
     assertThat(error.problems()).extracting(ConfigProblem::key).contains("server.port",
-        "traces.sampler.type", "metrics.http.buckets", "logs.levels");
+        "traces.sampler.type", "metrics.http.buckets", "logs.levels", "ebpf.syscalls");
+    assertThat(error.getMessage()).contains("unknown syscall 'opneat'; did you mean 'openat'?");
     assertThat(error.problems()).allMatch(p -> p.location().startsWith("<inline>:"));
     assertThat(error.getMessage()).contains("nothing was started");
     assertThat(Metrics.globalRegistry.getRegistries()).hasSize(registries);
