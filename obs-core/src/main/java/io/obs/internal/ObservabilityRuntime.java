@@ -700,58 +700,38 @@ public final class ObservabilityRuntime {
   }
 
   /**
-   * Stops modules in reverse order, then flushes and shuts the SDK down within {@code
+   * Stops modules in reverse order, then flushes and shuts the SDK down, all within {@code
    * shutdown.timeout}. Idempotent; safe from the shutdown hook.
+   *
+   * <p>The work runs on a thread of its own, {@code obs-close}, and this method returns at the
+   * deadline whatever that thread is still waiting for: a module's stop or an exporter blocked on
+   * a blackholed backend (Micrometer's OTLP registry publishes synchronously when closed; the
+   * SDK's metric reader joins its export) must not hold up the application's exit. What did not
+   * finish is reported on standard error, because logging may already have stopped.
    */
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long deadline = System.nanoTime() + config.get(CoreKeys.SHUTDOWN_TIMEOUT).toNanos();
-    // A start still running stops between two modules once it sees closed; wait for the module
-    // it is in, within the deadline, so that module is stopped here and not left running.
-    if (startThread != null) { // null: init() failed before start-up began
-      try {
-        awaitStarted(Duration.ofMillis(remainingMillis(deadline) / 2));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    Duration timeout = config.get(CoreKeys.SHUTDOWN_TIMEOUT);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ShutdownProgress progress = new ShutdownProgress();
+    // Called from the start-up itself (a fatal failure while starting inline): waiting for the
+    // start to finish would wait for this very call.
+    boolean waitForStart = Thread.currentThread() != startThread;
+    Thread worker = new Thread(() -> shutDown(deadline, progress, waitForStart), "obs-close");
+    worker.setDaemon(true);
+    worker.start();
+    try {
+      worker.join(remainingMillis(deadline));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    List<ObservabilityModule> toStop;
-    EndpointServerImpl endpoints;
-    synchronized (started) {
-      toStop = new ArrayList<>(started);
-      started.clear();
-      endpoints = server;
-    }
-    for (int i = toStop.size() - 1; i >= 0; i--) {
-      try {
-        toStop.get(i).stop();
-      } catch (Exception e) {
-        log().log(System.Logger.Level.WARNING,
-            "obs: module '" + toStop.get(i).name() + "' did not stop cleanly: " + e);
-      }
-    }
-    if (endpoints != null) {
-      endpoints.stop();
-    }
-    readiness.close();
-    if (sdk != null) {
-      // flush first: shutdown() of each provider would flush too, but one flush of all three
-      // lets spans, metrics and logs share the deadline fairly.
-      CompletableResultCode flushed = CompletableResultCode.ofAll(List.of(
-          sdk.getSdkTracerProvider().forceFlush(),
-          sdk.getSdkMeterProvider().forceFlush(),
-          sdk.getSdkLoggerProvider().forceFlush()));
-      flushed.join(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-      CompletableResultCode shutdown = sdk.shutdown();
-      shutdown.join(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-      if (!flushed.isSuccess() || !shutdown.isSuccess()) {
-        log().log(System.Logger.Level.WARNING,
-            "obs: not everything was exported before shutdown.timeout ("
-                + config.get(CoreKeys.SHUTDOWN_TIMEOUT).toMillis() + " ms) ran out or an"
-                + " exporter failed; the backend may be unreachable");
-      }
+    String incomplete = progress.incomplete(worker.isAlive());
+    if (incomplete != null) {
+      System.err.println("obs: not everything was exported before shutdown.timeout ("
+          + timeout.toMillis() + " ms): " + incomplete + ". The backend may be unreachable or"
+          + " slow; raise shutdown.timeout to wait longer.");
     }
     if (registeredGlobal) {
       // So that a later init() in the same JVM can register again.
@@ -771,6 +751,84 @@ public final class ObservabilityRuntime {
       callbacks = new ArrayList<>(closeCallbacks);
     }
     callbacks.forEach(Runnable::run);
+  }
+
+  /** What the closing thread got through, for the report when the deadline cuts it short. */
+  private static final class ShutdownProgress {
+    volatile String step = "starting to close";
+    volatile boolean done;
+    final java.util.Map<String, CompletableResultCode> flushes =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What did not finish or failed, or null when everything was delivered. */
+    @Nullable String incomplete(boolean stillRunning) {
+      List<String> parts = new ArrayList<>();
+      if (stillRunning || !done) {
+        parts.add("the deadline passed while " + step);
+      }
+      for (String signal : List.of("spans", "metrics", "logs")) {
+        CompletableResultCode flush = flushes.get(signal);
+        if (flush == null) {
+          if (stillRunning || !done) {
+            parts.add(signal + " were not flushed");
+          }
+        } else if (!flush.isDone()) {
+          parts.add(signal + " were still being exported");
+        } else if (!flush.isSuccess()) {
+          parts.add("exporting " + signal + " failed");
+        }
+      }
+      return parts.isEmpty() ? null : String.join("; ", parts);
+    }
+  }
+
+  /** The closing steps, in order, each bounded by what is left of the deadline. */
+  private void shutDown(long deadline, ShutdownProgress progress, boolean waitForStart) {
+    // A start still running stops between two modules once it sees closed; wait for the module
+    // it is in, within the deadline, so that module is stopped here and not left running.
+    if (startThread != null && waitForStart) { // null: init() failed before start-up began
+      progress.step = "waiting for the start-up to finish";
+      try {
+        awaitStarted(Duration.ofMillis(remainingMillis(deadline) / 2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    List<ObservabilityModule> toStop;
+    EndpointServerImpl endpoints;
+    synchronized (started) {
+      toStop = new ArrayList<>(started);
+      started.clear();
+      endpoints = server;
+    }
+    // Reverse order: the eBPF bridge first (its last kernel events become spans and log
+    // records), logging last (its queue drains into the log export), then the SDK's flush.
+    for (int i = toStop.size() - 1; i >= 0; i--) {
+      progress.step = "stopping module '" + toStop.get(i).name() + "'";
+      try {
+        toStop.get(i).stop();
+      } catch (Exception | LinkageError e) {
+        log().log(System.Logger.Level.WARNING,
+            "obs: module '" + toStop.get(i).name() + "' did not stop cleanly: " + e);
+      }
+    }
+    if (endpoints != null) {
+      endpoints.stop();
+    }
+    readiness.close();
+    if (sdk != null) {
+      // Flush first: shutdown() of each provider would flush too, but one flush of all three
+      // lets spans, metrics and logs share the deadline fairly.
+      progress.step = "flushing spans, metrics and logs";
+      progress.flushes.put("spans", sdk.getSdkTracerProvider().forceFlush());
+      progress.flushes.put("metrics", sdk.getSdkMeterProvider().forceFlush());
+      progress.flushes.put("logs", sdk.getSdkLoggerProvider().forceFlush());
+      CompletableResultCode.ofAll(progress.flushes.values())
+          .join(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+      progress.step = "shutting the SDK down";
+      sdk.shutdown().join(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+    }
+    progress.done = true;
   }
 
   private static long remainingMillis(long deadlineNanos) {

@@ -63,6 +63,7 @@ final class PushRegistries {
     Map<String, String> headers =
         Endpoints.headers(config.get(CoreKeys.EXPORTER_HEADERS), endpoint);
     Duration step = config.get(CoreKeys.METRICS_EXPORT_INTERVAL);
+    Duration timeout = config.get(CoreKeys.EXPORTER_TIMEOUT);
     boolean gzip = config.get(CoreKeys.EXPORTER_COMPRESSION).equals("gzip");
     Map<String, String> attributes = new LinkedHashMap<>();
     // Micrometer describes itself with telemetry.sdk.* and refuses ours (one WARN each).
@@ -104,6 +105,19 @@ final class PushRegistries {
           @Override
           public CompressionMode compressionMode() {
             return gzip ? CompressionMode.GZIP : CompressionMode.NONE;
+          }
+
+          // exporter.timeout bounds Micrometer's publishing too, including the one at close.
+          @Override
+          @SuppressWarnings("deprecation")
+          public Duration readTimeout() {
+            return timeout;
+          }
+
+          @Override
+          @SuppressWarnings("deprecation")
+          public Duration connectTimeout() {
+            return timeout;
           }
         };
     return new OtlpMeterRegistry(otlpConfig, Clock.SYSTEM);
