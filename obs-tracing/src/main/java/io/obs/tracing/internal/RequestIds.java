@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Internal: not for use outside obs. Accepts an incoming request id only if it is short and made
  * of safe characters (it ends up in logs and response headers, so anything else could inject),
- * and otherwise generates a random UUID-shaped one.
+ * and otherwise generates a random UUID-shaped one. {@code @} is not among them: an e-mail
+ * address sent as a request id would be copied onto every span and log line of the request.
  */
 public final class RequestIds {
 
@@ -35,8 +36,7 @@ public final class RequestIds {
           (c >= 'a' && c <= 'z')
               || (c >= 'A' && c <= 'Z')
               || (c >= '0' && c <= '9')
-              || c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '+' || c == '='
-              || c == '@';
+              || c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '+' || c == '=';
       if (!ok) {
         return false;
       }

@@ -68,7 +68,8 @@ public final class Semconv {
   /**
    * A query string with every value replaced by {@code REDACTED} ({@code sku=1&email=a@b} becomes
    * {@code sku=REDACTED&email=REDACTED}): keys help debugging, values often carry personal data or
-   * credentials.
+   * credentials. A parameter without {@code =} is all value ({@code ?jane@example.com}, {@code
+   * ?s3cr3t}), so it is replaced whole.
    */
   public static String redactQuery(String query) {
     StringBuilder out = new StringBuilder(query.length());
@@ -81,7 +82,7 @@ public final class Semconv {
       if (out.length() > 0 || start > 0) {
         out.append('&');
       }
-      out.append(eq < 0 ? pair : pair.substring(0, eq) + "=REDACTED");
+      out.append(eq < 0 ? (pair.isEmpty() ? "" : "REDACTED") : pair.substring(0, eq) + "=REDACTED");
       if (amp < 0) {
         break;
       }

@@ -11,7 +11,9 @@ class RequestIdsTest {
 
   @Test
   void safeIncomingIdsAreKeptAndUnsafeOnesReplaced() {
-    assertThat(RequestIds.acceptOrGenerate("abc-123_x.y:z/+=@")).isEqualTo("abc-123_x.y:z/+=@");
+    assertThat(RequestIds.acceptOrGenerate("abc-123_x.y:z/+=")).isEqualTo("abc-123_x.y:z/+=");
+    assertThat(RequestIds.acceptOrGenerate("jane.doe@example.com")).isNotEqualTo("jane.doe@example.com")
+        .matches("[0-9a-f-]{36}");
     assertThat(RequestIds.acceptOrGenerate("  padded  ")).isEqualTo("padded");
     for (String bad : new String[] {null, "", "   ", "a b", "x\r\nSet-Cookie: y", "{\"json\":1}",
         "a".repeat(129), "\u00e9"}) {

@@ -11,7 +11,8 @@ class SemconvTest {
   void queryValuesAreRedactedAndKeysKept() {
     assertThat(Semconv.redactQuery("sku=sku-5&email=grace@example.org"))
         .isEqualTo("sku=REDACTED&email=REDACTED");
-    assertThat(Semconv.redactQuery("flag&x=")).isEqualTo("flag&x=REDACTED");
+    assertThat(Semconv.redactQuery("flag&x=")).isEqualTo("REDACTED&x=REDACTED");
+    assertThat(Semconv.redactQuery("jane@example.com")).isEqualTo("REDACTED");
     assertThat(Semconv.redactQuery("")).isEmpty();
     assertThat(Semconv.redactQuery("a=1&&b=2")).isEqualTo("a=REDACTED&&b=REDACTED");
   }
