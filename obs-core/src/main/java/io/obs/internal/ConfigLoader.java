@@ -183,10 +183,11 @@ public final class ConfigLoader {
       }
       return readFile(explicit);
     }
-    Path local = Path.of("obs.yaml");
+    Path local = workingDirectory().resolve("obs.yaml");
     if (Files.isRegularFile(local)) {
       fileOrigin = "file " + local.toAbsolutePath();
-      return readFile(local);
+      // Errors name it as the user sees it from the working directory.
+      return readFile(local, "obs.yaml");
     }
     URL resource = Thread.currentThread().getContextClassLoader() == null
         ? null
@@ -210,17 +211,23 @@ public final class ConfigLoader {
     return null;
   }
 
+  /** The working directory as the request's system properties say ({@code user.dir}). */
+  private Path workingDirectory() {
+    String dir = request.systemProperties().get("user.dir");
+    return dir == null || dir.isBlank() ? Path.of("").toAbsolutePath() : Path.of(dir);
+  }
+
   /**
    * No ./obs.yaml was found: a file that was probably meant to be it is named in a WARN line, since
    * obs would otherwise start on defaults without a word.
    */
   private void warnAboutNearMisses(boolean onClassPath) {
-    Path cwd = Path.of("").toAbsolutePath();
+    Path cwd = workingDirectory();
     String fallback = onClassPath ? "obs.yaml from the class path" : "defaults";
     for (String name : List.of("obs.yml", "obs.YAML", "obs.yaml.txt", "config/obs.yaml")) {
-      Path candidate = Path.of(name);
+      Path candidate = cwd.resolve(name);
       if (Files.isRegularFile(candidate)) {
-        log().log(System.Logger.Level.WARNING, "obs: found " + candidate.toAbsolutePath()
+        log().log(System.Logger.Level.WARNING, "obs: found " + candidate
             + ", but obs reads ./obs.yaml (or the file " + CONFIG_ENV + " names), so it uses "
             + fallback + "; rename the file or set " + CONFIG_ENV + "=" + name);
       }
@@ -237,7 +244,11 @@ public final class ConfigLoader {
   }
 
   private Path readFile(Path file) {
-    sourceName = file.toString();
+    return readFile(file, file.toString());
+  }
+
+  private Path readFile(Path file, String name) {
+    sourceName = name;
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       parse(reader);
     } catch (IOException e) {

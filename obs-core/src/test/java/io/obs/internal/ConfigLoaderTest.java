@@ -381,6 +381,66 @@ class ConfigLoaderTest {
     assertThat(error.getMessage()).doesNotContain("s3cret").contains("exporter.endpoint");
   }
 
+  @Test
+  void theOriginNamesWhereObsLookedAndANearMissIsWarnedAbout(@org.junit.jupiter.api.io.TempDir
+      Path dir) throws Exception {
+    Files.writeString(dir.resolve("obs.yml"), "service:\n  name: typo\n");
+    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger.getLogger("io.obs").addHandler(handler);
+    try {
+      ObsConfig config = ConfigLoader.load(
+          request(null, Map.of(), Map.of("user.dir", dir.toString()), Map.of()), keys());
+
+      assertThat(config.origin()).startsWith("no obs.yaml (looked for "
+          + dir.resolve("obs.yaml") + " and obs.yaml on the class path;");
+      assertThat(records).anySatisfy(r -> assertThat(r.getMessage())
+          .contains("found " + dir.resolve("obs.yml") + ", but obs reads ./obs.yaml")
+          .contains("OBS_CONFIG=obs.yml"));
+    } finally {
+      java.util.logging.Logger.getLogger("io.obs").removeHandler(handler);
+    }
+  }
+
+  @Test
+  void configNamingADirectorySaysSo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("obs.yaml"), "service:\n  name: inside\n");
+
+    ObsConfigException error = catchThrowableOfType(ObsConfigException.class,
+        () -> ConfigLoader.load(request(null, Map.of("OBS_CONFIG", dir.toString()), Map.of(),
+            Map.of()), keys()));
+
+    assertThat(error.getMessage()).contains(dir + " is a directory; name the configuration file"
+        + " itself (" + dir.resolve("obs.yaml") + " exists)");
+  }
+
+  @Test
+  void anOpenTelemetrySamplerObsDoesNotSupportIsRejectedInOpenTelemetrysTerms() {
+    ConfigKey<String> sampler = ConfigKey.oneOf("traces.sampler.type", "always_on", "ratio")
+        .defaultValue("always_on")
+        .alias("OTEL_TRACES_SAMPLER", v -> v, "always_on, traceidratio")
+        .build();
+
+    ObsConfigException error = catchThrowableOfType(ObsConfigException.class,
+        () -> ConfigLoader.load(request(null, Map.of("OTEL_TRACES_SAMPLER", "xray"), Map.of(),
+            Map.of()), List.of(sampler)));
+
+    assertThat(error.getMessage()).contains("env OTEL_TRACES_SAMPLER: 'traces.sampler.type':"
+        + " 'xray' is not a value obs supports for OTEL_TRACES_SAMPLER; it accepts always_on,"
+        + " traceidratio");
+  }
+
   private static ObsConfig load(@Nullable String yaml, Map<String, String> env) {
     return ConfigLoader.load(request(yaml, env, Map.of(), Map.of()), keys());
   }

@@ -233,6 +233,42 @@ class MetricsModuleTest {
   }
 
   @Test
+  void aTakenPortIsReportedAsSuchNotAsAServerSwitchedOff() throws Exception {
+    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.obs");
+    logger.addHandler(handler);
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+            java.net.InetAddress.getLoopbackAddress());
+        Observability obs = start(Map.of("server.enabled", "true", "server.host", "127.0.0.1",
+            "server.port", Integer.toString(taken.getLocalPort())))) {
+      assertThat(obs.awaitStarted(Duration.ofSeconds(10))).isTrue();
+
+      List<String> messages = records.stream()
+          .map(r -> java.text.MessageFormat.format(r.getMessage(),
+              r.getParameters() == null ? new Object[0] : r.getParameters()))
+          .toList();
+      assertThat(messages).anyMatch(m -> m.contains("cannot listen on 127.0.0.1:"
+          + taken.getLocalPort()));
+      assertThat(messages).anyMatch(m -> m.contains("the endpoint server could not start"));
+      assertThat(messages).noneMatch(m -> m.contains("server.enabled is false"));
+    } finally {
+      logger.removeHandler(handler);
+    }
+  }
+
+  @Test
   void badBucketsFailInitWithThePositionWhateverFailFastSays() {
     for (String failFast : List.of("true", "false")) {
       assertThatThrownBy(
