@@ -12,6 +12,10 @@ import java.util.Set;
  * Internal: not for use outside obs. Renders a throwable, its causes and suppressed throwables
  * like {@link Throwable#printStackTrace()}, with at most {@code depth} frames per throwable and
  * every message cleaned (an exception message is as likely to hold a password as a log message).
+ *
+ * <p>Rendering stops once the text is longer than {@code logs.max_message_length}: it is cut there
+ * anyway, and a throwable with thousands of suppressed ones or causes must not cost a string of
+ * megabytes first.
  */
 public final class StackTraces {
 
@@ -78,6 +82,9 @@ public final class StackTraces {
       TextLimits limits,
       Set<IThrowableProxy> seen,
       Style style) {
+    if (out.length() > limits.maxLength()) {
+      return;
+    }
     String lineStart = style == Style.TEXT_LINES ? "\t" + indent : indent;
     if (!seen.add(throwable)) {
       out.append(lineStart).append(caption).append("[CIRCULAR REFERENCE: ");
@@ -101,6 +108,9 @@ public final class StackTraces {
     int own = Math.max(0, frames.length - Math.max(0, throwable.getCommonFrames()));
     int shown = Math.min(own, depth);
     for (int i = 0; i < shown; i++) {
+      if (out.length() > limits.maxLength()) {
+        return;
+      }
       out.append(lineStart).append("\tat ");
       text(out, frames[i].getStackTraceElement().toString(), style);
       out.append('\n');
@@ -112,6 +122,9 @@ public final class StackTraces {
     IThrowableProxy[] suppressed = throwable.getSuppressed();
     if (suppressed != null) {
       for (IThrowableProxy s : suppressed) {
+        if (out.length() > limits.maxLength()) {
+          return;
+        }
         append(out, s, "Suppressed: ", indent + "\t", depth, limits, seen, style);
       }
     }
