@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +32,13 @@ import org.jspecify.annotations.Nullable;
  * INFO are dropped first and WARN/ERROR only once the queue is entirely full. Drops are counted
  * per level ({@link #dropped}) and summarised by one WARN line per {@code
  * logs.drop_report_interval}.
+ *
+ * <p>No single event can end logging for the process: whatever one event throws while it is
+ * prepared, formatted or written — an {@link OutOfMemoryError} building a huge line, a {@link
+ * StackOverflowError} in an argument's getter — is caught, the event is counted as lost at its
+ * level, and the worker goes on. Should the worker die all the same (an error while it handles an
+ * error), the next event logged, or the next {@link #drain}, starts a new one (at most one a
+ * second); events queued meanwhile wait for it.
  */
 public final class AsyncLogWriter {
 
@@ -41,6 +49,7 @@ public final class AsyncLogWriter {
   private static final int BATCH = 256;
   private static final String SELF_LOGGER = "io.obs.logging";
   private static final long RETIRE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final long RESTART_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private record Captured(ILoggingEvent event, Context context) {}
 
@@ -54,6 +63,8 @@ public final class AsyncLogWriter {
   private final Supplier<OutputStream> sink;
   private final OtelLogBridge bridge;
   private final LongAdder[] drops = new LongAdder[LEVEL_NAMES.size()];
+  /** Events accepted but lost to an error while they were prepared, formatted or written. */
+  private final LongAdder[] failed = new LongAdder[LEVEL_NAMES.size()];
   private final long[] reportedDrops = new long[LEVEL_NAMES.size()];
   private final LongAdder accepted = new LongAdder();
   private final AtomicLong handled = new AtomicLong();
@@ -64,7 +75,10 @@ public final class AsyncLogWriter {
   private final List<Retired> retired = new CopyOnWriteArrayList<>();
   private volatile int reserve;
   private volatile boolean stopping;
-  private @Nullable Thread worker;
+  private volatile @Nullable Thread worker;
+  /** Set by a worker that ended without {@link #stop}; the next event restarts one. */
+  private volatile boolean died;
+  private long lastStartNanos = System.nanoTime() - RESTART_NANOS;
   private long nextReportNanos;
 
   /**
@@ -81,6 +95,7 @@ public final class AsyncLogWriter {
     this.bridge = new OtelLogBridge(settings.preinitBufferSize());
     for (int i = 0; i < drops.length; i++) {
       drops[i] = new LongAdder();
+      failed[i] = new LongAdder();
     }
   }
 
@@ -95,10 +110,28 @@ public final class AsyncLogWriter {
     }
     stopping = false;
     nextReportNanos = System.nanoTime() + settings().dropReportInterval().toNanos();
+    startWorker();
+  }
+
+  private void startWorker() {
     Thread thread = new Thread(this::run, "obs-logging");
     thread.setDaemon(true);
+    lastStartNanos = System.nanoTime();
     worker = thread;
     thread.start();
+  }
+
+  /** Starts a new worker if the last one died, at most once a second. */
+  private synchronized void restartIfDied() {
+    if (!died || stopping || worker == null || System.nanoTime() - lastStartNanos < RESTART_NANOS) {
+      return;
+    }
+    try {
+      startWorker();
+      died = false;
+    } catch (Throwable e) {
+      // No memory or no thread for a new worker now: the next event tries again.
+    }
   }
 
   /**
@@ -109,6 +142,9 @@ public final class AsyncLogWriter {
    * @return whether the event was accepted
    */
   public boolean offer(ILoggingEvent event) {
+    if (died) {
+      restartIfDied();
+    }
     int slot = slot(event.getLevel());
     ArrayBlockingQueue<Captured> q = queue;
     if (slot < WARN_SLOT && q.remainingCapacity() <= reserve) {
@@ -146,9 +182,13 @@ public final class AsyncLogWriter {
     return bridge;
   }
 
-  /** Events dropped at this level since start ({@code level} as in {@link #LEVEL_NAMES}). */
+  /**
+   * Events lost at this level since start ({@code level} as in {@link #LEVEL_NAMES}): dropped
+   * because the queue was full, or lost to an error while being written.
+   */
   public long dropped(String level) {
-    return drops[LEVEL_NAMES.indexOf(level)].sum();
+    int slot = LEVEL_NAMES.indexOf(level);
+    return drops[slot].sum() + failed[slot].sum();
   }
 
   /**
@@ -158,6 +198,9 @@ public final class AsyncLogWriter {
    * @return whether everything was written in time
    */
   public boolean drain(Duration timeout) {
+    if (died) {
+      restartIfDied();
+    }
     long target = accepted.sum();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (handled.get() < target) {
@@ -210,42 +253,68 @@ public final class AsyncLogWriter {
   }
 
   private void run() {
-    List<Captured> batch = new ArrayList<>(BATCH);
-    OutputStream out = sink.get();
-    while (true) {
-      // A producer may still hold a queue replaced by apply(): keep emptying it for a while.
-      for (Retired old : retired) {
-        old.queue().drainTo(batch, BATCH);
-        if (old.queue().isEmpty() && System.nanoTime() - old.sinceNanos() > RETIRE_NANOS) {
-          retired.remove(old);
-        }
-      }
-      ArrayBlockingQueue<Captured> q = queue;
-      if (batch.isEmpty()) {
+    try {
+      List<Captured> batch = new ArrayList<>(BATCH);
+      OutputStream out = sink.get();
+      while (true) {
         try {
-          Captured first = q.poll(100, TimeUnit.MILLISECONDS);
-          if (first != null) {
-            batch.add(first);
+          if (!step(out, batch)) {
+            return;
           }
-        } catch (InterruptedException e) {
-          // Only stop() ends the worker; an interrupt from elsewhere must not lose events.
+        } catch (Throwable e) {
+          // Each event's own failures are caught in write(); this is what is left (an error in
+          // the drop report, the queue, the status manager): the batch is lost, not the worker.
+          for (Captured captured : batch) {
+            failed[slot(captured.event().getLevel())].increment();
+          }
+          handled.addAndGet(batch.size());
+          batch.clear();
+          failure("obs-logging's writer failed; it goes on", e);
+          // Should the failure repeat at once, the worker must not spin a core on it.
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
       }
-      q.drainTo(batch, BATCH - batch.size());
-      if (!batch.isEmpty()) {
-        for (Captured captured : batch) {
-          write(out, captured);
-        }
-        flush(out);
-        // Counted after the flush: drain() promises the events are out, not just formatted.
-        handled.addAndGet(batch.size());
-        batch.clear();
-      }
-      reportDrops(out);
-      if (stopping && queue.isEmpty() && retired.stream().allMatch(r -> r.queue().isEmpty())) {
-        return;
+    } finally {
+      if (worker == Thread.currentThread() && !stopping) {
+        died = true;
       }
     }
+  }
+
+  /** Writes one batch; returns false when the worker is to end. */
+  private boolean step(OutputStream out, List<Captured> batch) {
+    // A producer may still hold a queue replaced by apply(): keep emptying it for a while.
+    for (Retired old : retired) {
+      old.queue().drainTo(batch, BATCH);
+      if (old.queue().isEmpty() && System.nanoTime() - old.sinceNanos() > RETIRE_NANOS) {
+        retired.remove(old);
+      }
+    }
+    ArrayBlockingQueue<Captured> q = queue;
+    if (batch.isEmpty()) {
+      try {
+        Captured first = q.poll(100, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          batch.add(first);
+        }
+      } catch (InterruptedException e) {
+        // Only stop() ends the worker; an interrupt from elsewhere must not lose events.
+      }
+    }
+    q.drainTo(batch, BATCH - batch.size());
+    if (!batch.isEmpty()) {
+      for (Captured captured : batch) {
+        write(out, captured);
+      }
+      flush(out);
+      // Counted after the flush: drain() promises the events are out, not just formatted.
+      handled.addAndGet(batch.size());
+      batch.clear();
+    }
+    reportDrops(out);
+    return !(stopping
+        && queue.isEmpty()
+        && retired.stream().allMatch(r -> r.queue().isEmpty()));
   }
 
   private void write(OutputStream out, Captured captured) {
@@ -257,20 +326,30 @@ public final class AsyncLogWriter {
         o.format().writeTo(event, out);
       }
       bridge.emit(event);
-    } catch (IOException | RuntimeException e) {
-      if (failures.getAndIncrement() == 0) {
-        status.addError("obs-logging could not write a log event; further failures are counted"
-            + " silently", e);
-      }
+    } catch (Throwable e) {
+      // Any Throwable, errors included: an OutOfMemoryError while one huge line is built, or a
+      // StackOverflowError in a getter of an argument, loses that event, not the writer.
+      failed[slot(captured.event().getLevel())].increment();
+      failure(
+          "obs-logging could not write a log event; further failures are counted silently", e);
     }
   }
 
   private void flush(OutputStream out) {
     try {
       out.flush();
-    } catch (IOException e) {
-      if (failures.getAndIncrement() == 0) {
-        status.addError("obs-logging could not flush its output", e);
+    } catch (Throwable e) {
+      failure("obs-logging could not flush its output", e);
+    }
+  }
+
+  /** Reports the first failure to Logback's status (stderr); later ones are only counted. */
+  private void failure(String message, Throwable e) {
+    if (failures.getAndIncrement() == 0) {
+      try {
+        status.addError(message, e);
+      } catch (Throwable ignored) {
+        // Out of memory again, most likely: the failure is counted, which is what matters.
       }
     }
   }
