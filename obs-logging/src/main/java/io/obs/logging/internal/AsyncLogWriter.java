@@ -8,6 +8,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -30,8 +32,15 @@ import org.jspecify.annotations.Nullable;
  * <p>The application thread never waits: {@link #offer} only tries to enqueue. The last fifth of
  * the queue is reserved for WARN and ERROR, so when the output cannot keep up, TRACE, DEBUG and
  * INFO are dropped first and WARN/ERROR only once the queue is entirely full. Drops are counted
- * per level ({@link #dropped}) and summarised by one WARN line per {@code
- * logs.drop_report_interval}.
+ * per level ({@link #dropped}).
+ *
+ * <p>Drops are reported by one WARN line per {@code logs.drop_report_interval} while there are
+ * any: the worker keeps a report window, and once the window is an interval long it writes a line
+ * with the drops of that window and the window's true length (longer than the interval only when
+ * the output held the worker up), or, when nothing was dropped, starts the next window. A short
+ * flood is so reported at most one interval after it. What is left unreported at the end is
+ * reported by {@link #stop} and {@link #flushAndReport} — through the output while the worker can
+ * still write, else on stderr.
  *
  * <p>No single event can end logging for the process: whatever one event throws while it is
  * prepared, formatted or written — an {@link OutOfMemoryError} building a huge line, a {@link
@@ -66,6 +75,13 @@ public final class AsyncLogWriter {
   /** Events accepted but lost to an error while they were prepared, formatted or written. */
   private final LongAdder[] failed = new LongAdder[LEVEL_NAMES.size()];
   private final long[] reportedDrops = new long[LEVEL_NAMES.size()];
+  private final long[] reportedFailed = new long[LEVEL_NAMES.size()];
+  /** Guards the report window and the reported counts: the worker and stop() both report. */
+  private final Object reportLock = new Object();
+  private final AtomicLong reportsRequested = new AtomicLong();
+  private final AtomicLong reportsDone = new AtomicLong();
+  private final LongSupplier clock;
+  private final Supplier<PrintStream> stderr;
   private final LongAdder accepted = new LongAdder();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
@@ -79,7 +95,7 @@ public final class AsyncLogWriter {
   /** Set by a worker that ended without {@link #stop}; the next event restarts one. */
   private volatile boolean died;
   private long lastStartNanos = System.nanoTime() - RESTART_NANOS;
-  private long nextReportNanos;
+  private volatile long windowStartNanos;
 
   /**
    * @param status where the writer reports its own problems (Logback's status manager)
@@ -87,8 +103,23 @@ public final class AsyncLogWriter {
    */
   public AsyncLogWriter(
       ContextAwareBase status, LogSettings settings, Supplier<OutputStream> sink) {
+    this(status, settings, sink, System::nanoTime, () -> System.err);
+  }
+
+  /**
+   * @param clock the time of the drop report windows, in nanoseconds
+   * @param stderr where drops are reported once the worker can no longer write them
+   */
+  AsyncLogWriter(
+      ContextAwareBase status,
+      LogSettings settings,
+      Supplier<OutputStream> sink,
+      LongSupplier clock,
+      Supplier<PrintStream> stderr) {
     this.status = status;
     this.sink = sink;
+    this.clock = clock;
+    this.stderr = stderr;
     this.output = new Output(settings, formatFor(settings));
     this.queue = new ArrayBlockingQueue<>(settings.queueSize());
     this.reserve = settings.queueSize() / 5;
@@ -109,7 +140,9 @@ public final class AsyncLogWriter {
       return;
     }
     stopping = false;
-    nextReportNanos = System.nanoTime() + settings().dropReportInterval().toNanos();
+    synchronized (reportLock) {
+      windowStartNanos = clock.getAsLong();
+    }
     startWorker();
   }
 
@@ -217,7 +250,11 @@ public final class AsyncLogWriter {
     return true;
   }
 
-  /** Writes what is queued (within the timeout) and stops the worker. */
+  /**
+   * Writes what is queued (within the timeout) and stops the worker, which reports the drops not
+   * reported yet as its last line. Drops it could not report (it did not end in time, or had
+   * died) are reported on stderr.
+   */
   public synchronized void stop(Duration timeout) {
     Thread thread = worker;
     if (thread == null) {
@@ -232,6 +269,35 @@ public final class AsyncLogWriter {
     }
     worker = null;
     output.format().stop();
+    reportToStderr();
+  }
+
+  /**
+   * Writes what is queued and reports the drops not reported yet, within the timeout; for the end
+   * of the process (a shutdown hook, {@code Observability.shutdown()}), when the worker will not
+   * get to its next report. The worker writes the report; when it cannot (it is held up past the
+   * timeout, or stopped), the report goes to stderr.
+   *
+   * @return whether everything was written and reported in time
+   */
+  public boolean flushAndReport(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean drained = drain(timeout);
+    long ticket = reportsRequested.incrementAndGet();
+    while (reportsDone.get() < ticket) {
+      if (System.nanoTime() - deadline > 0 || worker == null || died) {
+        reportToStderr();
+        return false;
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        reportToStderr();
+        return false;
+      }
+    }
+    return drained;
   }
 
   /** Writes a line of obs's own (a report) through the normal path, from any thread. */
@@ -259,6 +325,8 @@ public final class AsyncLogWriter {
       while (true) {
         try {
           if (!step(out, batch)) {
+            // The last line: what was dropped since the last report.
+            report(out, true);
             return;
           }
         } catch (Throwable e) {
@@ -305,13 +373,24 @@ public final class AsyncLogWriter {
     if (!batch.isEmpty()) {
       for (Captured captured : batch) {
         write(out, captured);
+        // Checked per event: a batch written to a slow output can take longer than the interval.
+        if (clock.getAsLong() - windowStartNanos >= settings().dropReportInterval().toNanos()) {
+          flush(out);
+          report(out, false);
+        }
       }
       flush(out);
       // Counted after the flush: drain() promises the events are out, not just formatted.
       handled.addAndGet(batch.size());
       batch.clear();
     }
-    reportDrops(out);
+    long requested = reportsRequested.get();
+    if (requested > reportsDone.get()) {
+      report(out, true);
+      reportsDone.set(requested);
+    } else {
+      report(out, false);
+    }
     return !(stopping
         && queue.isEmpty()
         && retired.stream().allMatch(r -> r.queue().isEmpty()));
@@ -354,32 +433,90 @@ public final class AsyncLogWriter {
     }
   }
 
-  private void reportDrops(OutputStream out) {
-    long now = System.nanoTime();
-    if (now - nextReportNanos < 0) {
-      return;
+  /**
+   * Ends the report window when it is an interval long (or {@code force}): writes what was dropped
+   * or lost in it, if anything, and starts the next window.
+   */
+  private void report(OutputStream out, boolean force) {
+    List<String> lines;
+    synchronized (reportLock) {
+      long now = clock.getAsLong();
+      long window = now - windowStartNanos;
+      if (!force && window < settings().dropReportInterval().toNanos()) {
+        return;
+      }
+      lines = takeReport(window);
+      windowStartNanos = now;
     }
-    nextReportNanos = now + settings().dropReportInterval().toNanos();
-    long total = 0;
+    for (String line : lines) {
+      // Written directly, not queued: the queue is what overflowed.
+      write(out, new Captured(selfEvent(Level.WARN, line), ContextCapture.root()));
+    }
+    if (!lines.isEmpty()) {
+      flush(out);
+    }
+  }
+
+  /** Reports on stderr what the worker did not get to report. */
+  private void reportToStderr() {
+    List<String> lines;
+    synchronized (reportLock) {
+      long now = clock.getAsLong();
+      lines = takeReport(now - windowStartNanos);
+      windowStartNanos = now;
+    }
+    PrintStream err = stderr.get();
+    for (String line : lines) {
+      err.println(line);
+    }
+    err.flush();
+  }
+
+  /** The report lines for drops and failures since the last report; marks them reported. */
+  private List<String> takeReport(long windowNanos) {
+    List<String> lines = new ArrayList<>(2);
+    String window = seconds(windowNanos);
     StringBuilder detail = new StringBuilder();
-    for (int i = 0; i < drops.length; i++) {
-      long current = drops[i].sum();
-      long delta = current - reportedDrops[i];
-      reportedDrops[i] = current;
+    long total = delta(drops, reportedDrops, detail);
+    if (total > 0) {
+      lines.add("obs-logging dropped " + total + " log events in the last " + window
+          + "s because the output could not keep" + " up (" + detail
+          + "); raise logs.queue_size or log less");
+    }
+    detail.setLength(0);
+    long lost = delta(failed, reportedFailed, detail);
+    if (lost > 0) {
+      lines.add("obs-logging could not write " + lost + " log events in the last " + window
+          + "s (" + detail + "); the first error is on stderr");
+    }
+    return lines;
+  }
+
+  private static long delta(LongAdder[] counts, long[] reported, StringBuilder detail) {
+    long total = 0;
+    for (int i = 0; i < counts.length; i++) {
+      long current = counts[i].sum();
+      long delta = current - reported[i];
+      reported[i] = current;
       total += delta;
       if (delta > 0) {
         detail.append(detail.length() == 0 ? "" : ", ").append(LEVEL_NAMES.get(i)).append('=')
             .append(delta);
       }
     }
-    if (total > 0) {
-      // Written directly, not queued: the queue is what overflowed.
-      String message = "obs-logging dropped " + total + " log events in the last "
-          + settings().dropReportInterval().toSeconds() + "s because the output could not keep"
-          + " up (" + detail + "); raise logs.queue_size or log less";
-      write(out, new Captured(selfEvent(Level.WARN, message), ContextCapture.root()));
-      flush(out);
+    return total;
+  }
+
+  /**
+   * A window length in seconds as the report names it: whole seconds from 10 s, else with one
+   * decimal ({@code 5}, {@code 5.2}, {@code 0.5}), so a 500 ms interval is not called 0 s.
+   */
+  static String seconds(long nanos) {
+    long tenths = Math.max(1, Math.round(nanos / 100_000_000.0));
+    if (tenths >= 100 || tenths % 10 == 0) {
+      return Long.toString(Math.round(tenths / 10.0));
     }
+    return (tenths / 10) + "." + (tenths % 10);
   }
 
   private static int slot(Level level) {

@@ -235,9 +235,10 @@ public final class LoggingModule implements ObservabilityModule {
       dropCounter = null;
     }
     synchronized (writers) {
-      // Export what is queued before obs-core flushes and closes the SDK.
+      // Export what is queued before obs-core flushes and closes the SDK, and report what was
+      // dropped since the last report: this is often the end of the process.
       for (AsyncLogWriter writer : writers) {
-        writer.drain(Duration.ofSeconds(2));
+        writer.flushAndReport(Duration.ofSeconds(2));
         writer.bridge().disconnect();
       }
       writers.clear();
