@@ -29,10 +29,14 @@ import org.jspecify.annotations.Nullable;
  * bounded queue filled by application threads and emptied by one daemon worker that prepares
  * (redacts), formats and writes each event and hands it to the OpenTelemetry bridge.
  *
- * <p>The application thread never waits: {@link #offer} only tries to enqueue. The last fifth of
- * the queue is reserved for WARN and ERROR, so when the output cannot keep up, TRACE, DEBUG and
- * INFO are dropped first and WARN/ERROR only once the queue is entirely full. Drops are counted
- * per level ({@link #dropped}).
+ * <p>The application thread never waits: {@link #offer} only tries to enqueue. The queue is
+ * bounded twice: by events ({@code logs.queue_size}) and by the bytes they hold ({@code
+ * logs.queue_bytes}, as {@link EventSize} estimates them), so that large messages on a slow output
+ * cannot fill the heap. The last fifth of either bound is reserved for WARN and ERROR, so when the
+ * output cannot keep up, TRACE, DEBUG and INFO are dropped first and WARN/ERROR only once the
+ * queue is entirely full. An event larger than the whole byte budget is taken only into an empty
+ * queue, so that it is not lost for ever and the queue holds it alone. Drops are counted per level
+ * ({@link #dropped}).
  *
  * <p>Drops are reported by one WARN line per {@code logs.drop_report_interval} while there are
  * any: the worker keeps a report window, and once the window is an interval long it writes a line
@@ -60,7 +64,8 @@ public final class AsyncLogWriter {
   private static final long RETIRE_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long RESTART_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private record Captured(ILoggingEvent event, Context context) {}
+  /** An event, the context it was logged in and its share of the byte budget. */
+  private record Captured(ILoggingEvent event, Context context, long bytes) {}
 
   /** A queue replaced by {@link #apply}, emptied until no producer can still hold it. */
   private record Retired(ArrayBlockingQueue<Captured> queue, long sinceNanos) {}
@@ -90,12 +95,18 @@ public final class AsyncLogWriter {
   private volatile ArrayBlockingQueue<Captured> queue;
   private final List<Retired> retired = new CopyOnWriteArrayList<>();
   private volatile int reserve;
+  /** Bytes held by the events queued or being written; never above the budget but for one. */
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final LongAdder byteDrops = new LongAdder();
+  private long reportedByteDrops;
   private volatile boolean stopping;
   private volatile @Nullable Thread worker;
   /** Set by a worker that ended without {@link #stop}; the next event restarts one. */
   private volatile boolean died;
   private long lastStartNanos = System.nanoTime() - RESTART_NANOS;
   private volatile long windowStartNanos;
+  /** How many events of the worker's current batch have been through write(); worker only. */
+  private int batchWritten;
 
   /**
    * @param status where the writer reports its own problems (Logback's status manager)
@@ -123,7 +134,7 @@ public final class AsyncLogWriter {
     this.output = new Output(settings, formatFor(settings));
     this.queue = new ArrayBlockingQueue<>(settings.queueSize());
     this.reserve = settings.queueSize() / 5;
-    this.bridge = new OtelLogBridge(settings.preinitBufferSize());
+    this.bridge = new OtelLogBridge(settings.preinitBufferSize(), settings.queueBytes());
     for (int i = 0; i < drops.length; i++) {
       drops[i] = new LongAdder();
       failed[i] = new LongAdder();
@@ -185,10 +196,22 @@ public final class AsyncLogWriter {
       return false;
     }
     event.prepareForDeferredProcessing();
-    if (q.offer(new Captured(event, ContextCapture.current()))) {
+    long bytes = EventSize.of(event);
+    long budget = settings().queueBytes();
+    long limit = slot < WARN_SLOT ? budget - budget / 5 : budget;
+    // Reserved first and given back on failure, so that racing producers never overshoot.
+    long held = queuedBytes.addAndGet(bytes);
+    if (held > limit && held != bytes) {
+      queuedBytes.addAndGet(-bytes);
+      drops[slot].increment();
+      byteDrops.increment();
+      return false;
+    }
+    if (q.offer(new Captured(event, ContextCapture.current(), bytes))) {
       accepted.increment();
       return true;
     }
+    queuedBytes.addAndGet(-bytes);
     drops[slot].increment();
     return false;
   }
@@ -204,7 +227,7 @@ public final class AsyncLogWriter {
       reserve = next.queueSize() / 5;
       queue = new ArrayBlockingQueue<>(next.queueSize());
     }
-    bridge.setCapacity(next.preinitBufferSize());
+    bridge.setCapacity(next.preinitBufferSize(), next.queueBytes());
   }
 
   public LogSettings settings() {
@@ -302,7 +325,9 @@ public final class AsyncLogWriter {
 
   /** Writes a line of obs's own (a report) through the normal path, from any thread. */
   public void writeSelf(Level level, String message) {
-    if (queue.offer(new Captured(selfEvent(level, message), ContextCapture.root()))) {
+    // obs's own rare lines are not counted against the byte budget: they are small, and a
+    // report must not be dropped for the very reason it reports.
+    if (queue.offer(new Captured(selfEvent(level, message), ContextCapture.root(), 0))) {
       accepted.increment();
     }
   }
@@ -332,11 +357,14 @@ public final class AsyncLogWriter {
         } catch (Throwable e) {
           // Each event's own failures are caught in write(); this is what is left (an error in
           // the drop report, the queue, the status manager): the batch is lost, not the worker.
-          for (Captured captured : batch) {
+          for (int i = batchWritten; i < batch.size(); i++) {
+            Captured captured = batch.get(i);
             failed[slot(captured.event().getLevel())].increment();
+            queuedBytes.addAndGet(-captured.bytes());
           }
           handled.addAndGet(batch.size());
           batch.clear();
+          batchWritten = 0;
           failure("obs-logging's writer failed; it goes on", e);
           // Should the failure repeat at once, the worker must not spin a core on it.
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
@@ -371,7 +399,11 @@ public final class AsyncLogWriter {
     }
     q.drainTo(batch, BATCH - batch.size());
     if (!batch.isEmpty()) {
-      for (Captured captured : batch) {
+      for (batchWritten = 0; batchWritten < batch.size(); ) {
+        Captured captured = batch.get(batchWritten);
+        // Let go of each event once written: its bytes are no longer counted, so it must not be
+        // held either, or a batch of large events would hold far more than the budget.
+        batch.set(batchWritten++, null);
         write(out, captured);
         // Checked per event: a batch written to a slow output can take longer than the interval.
         if (clock.getAsLong() - windowStartNanos >= settings().dropReportInterval().toNanos()) {
@@ -383,6 +415,7 @@ public final class AsyncLogWriter {
       // Counted after the flush: drain() promises the events are out, not just formatted.
       handled.addAndGet(batch.size());
       batch.clear();
+      batchWritten = 0;
     }
     long requested = reportsRequested.get();
     if (requested > reportsDone.get()) {
@@ -397,6 +430,8 @@ public final class AsyncLogWriter {
   }
 
   private void write(OutputStream out, Captured captured) {
+    // Given back whatever happens to the event: it leaves the queue's care here.
+    queuedBytes.addAndGet(-captured.bytes());
     try {
       Output o = output;
       PreparedEvent event =
@@ -404,7 +439,7 @@ public final class AsyncLogWriter {
       if (o.settings().stdout()) {
         o.format().writeTo(event, out);
       }
-      bridge.emit(event);
+      bridge.emit(event, captured.bytes());
     } catch (Throwable e) {
       // Any Throwable, errors included: an OutOfMemoryError while one huge line is built, or a
       // StackOverflowError in a getter of an argument, loses that event, not the writer.
@@ -450,7 +485,7 @@ public final class AsyncLogWriter {
     }
     for (String line : lines) {
       // Written directly, not queued: the queue is what overflowed.
-      write(out, new Captured(selfEvent(Level.WARN, line), ContextCapture.root()));
+      write(out, new Captured(selfEvent(Level.WARN, line), ContextCapture.root(), 0));
     }
     if (!lines.isEmpty()) {
       flush(out);
@@ -478,10 +513,15 @@ public final class AsyncLogWriter {
     String window = seconds(windowNanos);
     StringBuilder detail = new StringBuilder();
     long total = delta(drops, reportedDrops, detail);
+    long byteDropsNow = byteDrops.sum();
+    boolean overBytes = byteDropsNow > reportedByteDrops;
+    reportedByteDrops = byteDropsNow;
     if (total > 0) {
       lines.add("obs-logging dropped " + total + " log events in the last " + window
           + "s because the output could not keep" + " up (" + detail
-          + "); raise logs.queue_size or log less");
+          + (overBytes
+              ? "); raise logs.queue_bytes or log less"
+              : "); raise logs.queue_size or log less"));
     }
     detail.setLength(0);
     long lost = delta(failed, reportedFailed, detail);

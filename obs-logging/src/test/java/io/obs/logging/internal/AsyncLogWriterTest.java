@@ -127,6 +127,72 @@ class AsyncLogWriterTest {
     assertThat(sink.lines()).anyMatch(l -> l.contains("json line"));
   }
 
+  @Test
+  void largeEventsAreBoundedByTheBytesTheyHoldNotOnlyByTheirCount() throws Exception {
+    BlockingSink sink = BlockingSink.blocked();
+    ContextAwareBase status = new ContextAwareBase();
+    status.setContext(TestEvents.context());
+    LogSettings settings =
+        LogSettings.builder()
+            .setQueueSize(1000)
+            .setQueueBytes(1 << 20)
+            .setDropReportInterval(Duration.ofMillis(50))
+            .build();
+    writer = new AsyncLogWriter(status, settings, () -> sink);
+    writer.start();
+    writer.offer(event(Level.INFO, "first"));
+    assertThat(sink.awaitWriter()).isTrue();
+
+    String large = "x".repeat(100_000); // about 200 KB as the estimate counts it
+    int accepted = 0;
+    for (int i = 0; i < 100; i++) {
+      // No argument array, as log.info(message) logs it: the message is held once.
+      if (writer.offer(event(Level.INFO, large + i, (Object[]) null))) {
+        accepted++;
+      }
+    }
+    // 1 MiB less the fifth kept for WARN/ERROR holds four of them, not a hundred.
+    assertThat(accepted).isEqualTo(4);
+    assertThat(writer.dropped("info")).isEqualTo(96);
+    assertThat(writer.offer(event(Level.ERROR, large, (Object[]) null)))
+        .as("the reserve takes an ERROR")
+        .isTrue();
+    assertThat(writer.offer(event(Level.ERROR, large, (Object[]) null)))
+        .as("then the budget is spent")
+        .isFalse();
+
+    sink.release();
+    assertThat(writer.drain(Duration.ofSeconds(10))).isTrue();
+    assertThat(sink.awaitLine("obs-logging dropped 97 log events")).isTrue();
+    assertThat(sink.lines())
+        .filteredOn(l -> l.contains("obs-logging dropped"))
+        .first()
+        .asString()
+        .contains("(info=96, error=1); raise logs.queue_bytes or log less");
+    // Written out, the budget is free again.
+    assertThat(writer.offer(event(Level.INFO, large, (Object[]) null))).isTrue();
+  }
+
+  @Test
+  void anEventLargerThanTheWholeBudgetIsTakenOnlyIntoAnEmptyQueue() throws Exception {
+    BlockingSink sink = BlockingSink.blocked();
+    ContextAwareBase status = new ContextAwareBase();
+    status.setContext(TestEvents.context());
+    writer =
+        new AsyncLogWriter(
+            status, LogSettings.builder().setQueueBytes(64 * 1024).build(), () -> sink);
+    writer.start();
+    writer.offer(event(Level.INFO, "first"));
+    assertThat(sink.awaitWriter()).isTrue();
+    String huge = "y".repeat(100_000);
+    // "first" is being written and no longer counts: the queue is empty.
+    assertThat(writer.offer(event(Level.WARN, huge))).isTrue();
+    assertThat(writer.offer(event(Level.WARN, "small"))).isFalse();
+    sink.release();
+    assertThat(writer.drain(Duration.ofSeconds(10))).isTrue();
+    assertThat(sink.lines()).anyMatch(l -> l.contains("yyyy"));
+  }
+
   /** A bean whose getter fails as a JVM out of memory would, but only on obs's writer thread. */
   public static final class FailsOnTheWriter {
     public String getValue() {
