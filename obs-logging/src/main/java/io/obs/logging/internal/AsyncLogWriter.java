@@ -97,6 +97,9 @@ public final class AsyncLogWriter {
   private volatile int reserve;
   /** Bytes held by the events queued or being written; never above the budget but for one. */
   private final AtomicLong queuedBytes = new AtomicLong();
+  private final EventSize sizes = new EventSize();
+  /** Bytes of the worker's current batch written so far, given back once per batch; worker only. */
+  private long batchBytes;
   private final LongAdder byteDrops = new LongAdder();
   private long reportedByteDrops;
   private volatile boolean stopping;
@@ -196,7 +199,7 @@ public final class AsyncLogWriter {
       return false;
     }
     event.prepareForDeferredProcessing();
-    long bytes = EventSize.of(event);
+    long bytes = sizes.of(event);
     long budget = settings().queueBytes();
     long limit = slot < WARN_SLOT ? budget - budget / 5 : budget;
     // Reserved first and given back on failure, so that racing producers never overshoot.
@@ -360,8 +363,10 @@ public final class AsyncLogWriter {
           for (int i = batchWritten; i < batch.size(); i++) {
             Captured captured = batch.get(i);
             failed[slot(captured.event().getLevel())].increment();
-            queuedBytes.addAndGet(-captured.bytes());
+            batchBytes += captured.bytes();
           }
+          queuedBytes.addAndGet(-batchBytes);
+          batchBytes = 0;
           handled.addAndGet(batch.size());
           batch.clear();
           batchWritten = 0;
@@ -404,6 +409,7 @@ public final class AsyncLogWriter {
         // Let go of each event once written: its bytes are no longer counted, so it must not be
         // held either, or a batch of large events would hold far more than the budget.
         batch.set(batchWritten++, null);
+        batchBytes += captured.bytes();
         write(out, captured);
         // Checked per event: a batch written to a slow output can take longer than the interval.
         if (clock.getAsLong() - windowStartNanos >= settings().dropReportInterval().toNanos()) {
@@ -412,6 +418,10 @@ public final class AsyncLogWriter {
         }
       }
       flush(out);
+      // Given back once per batch rather than per event: the counter is shared with every
+      // logging thread, and each write to it from here costs them a cache miss.
+      queuedBytes.addAndGet(-batchBytes);
+      batchBytes = 0;
       // Counted after the flush: drain() promises the events are out, not just formatted.
       handled.addAndGet(batch.size());
       batch.clear();
@@ -430,8 +440,6 @@ public final class AsyncLogWriter {
   }
 
   private void write(OutputStream out, Captured captured) {
-    // Given back whatever happens to the event: it leaves the queue's care here.
-    queuedBytes.addAndGet(-captured.bytes());
     try {
       Output o = output;
       PreparedEvent event =

@@ -3,6 +3,8 @@ package io.obs.logging.internal;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -15,6 +17,10 @@ import org.slf4j.event.KeyValuePair;
  * counts. Computed on the logging thread, so it reads only what is already there: text counts two
  * bytes a character (what a String needs at most), every other argument object a fixed amount (its
  * text is in the formatted message anyway), a throwable its message and its frames.
+ *
+ * <p>One instance per writer remembers the last MDC map it measured: Logback's MDC is
+ * copy-on-write, so the events of a thread whose MDC did not change carry the very same map, and
+ * measuring it again for each would be most of the cost of the estimate.
  */
 public final class EventSize {
 
@@ -29,10 +35,20 @@ public final class EventSize {
   /** Throwables counted per event; a cause chain longer than this is cut when written anyway. */
   private static final int MAX_THROWABLES = 64;
 
-  private EventSize() {}
+  /** An immutable MDC map and its size. Read racily: a stale one is only a miss. */
+  private record LastMdc(Map<String, String> map, long bytes) {}
+
+  // Only maps that cannot change may be remembered by identity: Logback hands events an
+  // unmodifiable view of a private copy; Map.of maps are immutable too.
+  private static final Class<?> UNMODIFIABLE_MAP =
+      Collections.unmodifiableMap(new HashMap<>()).getClass();
+  private static final Class<?> MAP_OF_ONE = Map.of("a", "b").getClass();
+  private static final Class<?> MAP_OF_N = Map.of("a", "b", "c", "d").getClass();
+
+  private @Nullable LastMdc lastMdc;
 
   /** The estimate for an event whose message and MDC are already captured. */
-  public static long of(ILoggingEvent event) {
+  public long of(ILoggingEvent event) {
     String formatted = event.getFormattedMessage();
     long size = BASE + text(formatted);
     String pattern = event.getMessage();
@@ -47,9 +63,7 @@ public final class EventSize {
     }
     Map<String, String> mdc = event.getMDCPropertyMap();
     if (mdc != null && !mdc.isEmpty()) {
-      MdcSize sum = new MdcSize();
-      mdc.forEach(sum);
-      size += sum.bytes;
+      size += mdc(mdc);
     }
     List<KeyValuePair> pairs = event.getKeyValuePairs();
     if (pairs != null) {
@@ -62,6 +76,20 @@ public final class EventSize {
       size += throwable(throwable, new int[] {MAX_THROWABLES});
     }
     return size;
+  }
+
+  private long mdc(Map<String, String> mdc) {
+    LastMdc last = lastMdc;
+    if (last != null && last.map() == mdc) {
+      return last.bytes();
+    }
+    MdcSize sum = new MdcSize();
+    mdc.forEach(sum);
+    Class<?> type = mdc.getClass();
+    if (type == UNMODIFIABLE_MAP || type == MAP_OF_N || type == MAP_OF_ONE) {
+      lastMdc = new LastMdc(mdc, sum.bytes);
+    }
+    return sum.bytes;
   }
 
   private static long text(@Nullable String text) {

@@ -182,15 +182,15 @@ class AsyncLogWriterTest {
         new AsyncLogWriter(
             status, LogSettings.builder().setQueueBytes(64 * 1024).build(), () -> sink);
     writer.start();
-    writer.offer(event(Level.INFO, "first"));
-    assertThat(sink.awaitWriter()).isTrue();
     String huge = "y".repeat(100_000);
-    // "first" is being written and no longer counts: the queue is empty.
-    assertThat(writer.offer(event(Level.WARN, huge))).isTrue();
+    assertThat(writer.offer(event(Level.WARN, huge, (Object[]) null))).isTrue();
+    assertThat(sink.awaitWriter()).isTrue();
+    // Held while it is written: nothing else fits beside it.
     assertThat(writer.offer(event(Level.WARN, "small"))).isFalse();
     sink.release();
     assertThat(writer.drain(Duration.ofSeconds(10))).isTrue();
     assertThat(sink.lines()).anyMatch(l -> l.contains("yyyy"));
+    assertThat(writer.offer(event(Level.WARN, "small"))).isTrue();
   }
 
   /** A bean whose getter fails as a JVM out of memory would, but only on obs's writer thread. */
