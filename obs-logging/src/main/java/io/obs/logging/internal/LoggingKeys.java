@@ -55,7 +55,9 @@ public final class LoggingKeys {
   public static final ConfigKey<Duration> DROP_REPORT_INTERVAL =
       ConfigKey.duration("logs.drop_report_interval")
           .defaultValue(Duration.ofSeconds(30))
-          .description("At most one WARN line per interval summarises dropped events.")
+          .description(
+              "One WARN line per interval, while events are dropped, names the drops of that"
+                  + " interval; those left at shutdown are reported then.")
           .build();
 
   public static final ConfigKey<Integer> PREINIT_BUFFER_SIZE =
