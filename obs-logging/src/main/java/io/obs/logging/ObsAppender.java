@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * <appender name="OBS" class="io.obs.logging.ObsAppender">
  *   <format>json</format>        <!-- or text; obs.yaml logs.format wins when set -->
  *   <queueSize>8192</queueSize>  <!-- obs.yaml logs.queue_size wins when set -->
+ *   <queueBytes>16777216</queueBytes>  <!-- obs.yaml logs.queue_bytes wins when set -->
  * </appender>
  * }</pre>
  *
@@ -37,6 +38,7 @@ public final class ObsAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
 
   private String format = "";
   private int queueSize;
+  private long queueBytes;
   private final Supplier<OutputStream> sink;
   private @Nullable AsyncLogWriter writer;
 
@@ -64,6 +66,19 @@ public final class ObsAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
       throw new IllegalArgumentException("queueSize must be at least 64, got " + queueSize);
     }
     this.queueSize = queueSize;
+  }
+
+  /**
+   * Bytes the queued events may hold (estimated), at least 65536; by default 1/16 of the maximum
+   * heap, between 1 and 64 MiB.
+   *
+   * @since 0.1.0
+   */
+  public void setQueueBytes(long queueBytes) {
+    if (queueBytes < 65_536) {
+      throw new IllegalArgumentException("queueBytes must be at least 65536, got " + queueBytes);
+    }
+    this.queueBytes = queueBytes;
   }
 
   @Override
@@ -110,6 +125,9 @@ public final class ObsAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     }
     if (queueSize > 0) {
       b.setQueueSize(queueSize);
+    }
+    if (queueBytes > 0) {
+      b.setQueueBytes(queueBytes);
     }
     return b.build();
   }

@@ -6,6 +6,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.obs.logging.LogFields;
 import io.obs.logging.internal.json.BaggageJsonProvider;
 import io.obs.logging.internal.json.CoreFieldsJsonProvider;
@@ -201,6 +204,39 @@ public final class JsonFormat implements EventFormat {
     }
   }
 
+  /**
+   * JSON's own escapes plus the three characters outside ASCII that Unicode counts as line
+   * breaks: U+0085 (NEL), U+2028 and U+2029. JSON allows them raw, but tools that split a stream
+   * into lines by Unicode rules (JavaScript, Python's {@code str.splitlines}, some log shippers)
+   * would cut the line there. ASCII text keeps the generator's fast path: the escape sequence is
+   * asked for only when a character outside ASCII appears.
+   */
+  static final class LineBreakEscapes extends CharacterEscapes {
+    static final LineBreakEscapes INSTANCE = new LineBreakEscapes();
+
+    private static final int[] ASCII = standardAsciiEscapesForJSON();
+    private static final SerializedString NEL = new SerializedString("\\u0085");
+    private static final SerializedString LINE_SEPARATOR = new SerializedString("\\u2028");
+    private static final SerializedString PARAGRAPH_SEPARATOR = new SerializedString("\\u2029");
+
+    private LineBreakEscapes() {}
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ASCII;
+    }
+
+    @Override
+    public @Nullable SerializableString getEscapeSequence(int ch) {
+      return switch (ch) {
+        case 0x85 -> NEL;
+        case 0x2028 -> LINE_SEPARATOR;
+        case 0x2029 -> PARAGRAPH_SEPARATOR;
+        default -> null;
+      };
+    }
+  }
+
   /** A thread's generator and the buffer it writes into; used by one call at a time. */
   private static final class LineWriter extends OutputStream {
     static final int INITIAL_SIZE = 512;
@@ -221,6 +257,7 @@ public final class JsonFormat implements EventFormat {
       generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       // One root object per event, each on its own line: nothing between them.
       generator.setRootValueSeparator(null);
+      generator.setCharacterEscapes(LineBreakEscapes.INSTANCE);
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class LogSettings {
   private final @Nullable String environment;
   private final List<String> baggageKeys;
   private final int queueSize;
+  private final long queueBytes;
   private final Duration dropReportInterval;
   private final int preinitBufferSize;
   private final Map<String, Level> levels;
@@ -79,6 +80,7 @@ public final class LogSettings {
     this.environment = b.environment;
     this.baggageKeys = List.copyOf(b.baggageKeys);
     this.queueSize = b.queueSize;
+    this.queueBytes = b.queueBytes;
     this.dropReportInterval = b.dropReportInterval;
     this.preinitBufferSize = b.preinitBufferSize;
     this.levels = Map.copyOf(b.levels);
@@ -236,6 +238,10 @@ public final class LogSettings {
     b.setTruncationMarker(config.get(LoggingKeys.TRUNCATION_MARKER));
     b.setStackTraceDepth(config.get(LoggingKeys.STACK_TRACE_MAX_DEPTH));
     b.setQueueSize(config.get(LoggingKeys.QUEUE_SIZE));
+    Integer queueBytes = config.find(LoggingKeys.QUEUE_BYTES).orElse(null);
+    if (queueBytes != null) {
+      b.setQueueBytes(queueBytes);
+    }
     b.setDropReportInterval(config.get(LoggingKeys.DROP_REPORT_INTERVAL));
     b.setPreinitBufferSize(config.get(LoggingKeys.PREINIT_BUFFER_SIZE));
     b.serviceName = config.find(CoreKeys.SERVICE_NAME).orElse(null);
@@ -485,6 +491,20 @@ public final class LogSettings {
     return queueSize;
   }
 
+  /** The byte budget of the queue (see {@link EventSize}). */
+  public long queueBytes() {
+    return queueBytes;
+  }
+
+  /**
+   * The default of {@code logs.queue_bytes}: 1/16 of the maximum heap, so that a full queue leaves
+   * the application its memory, between 1 MiB (room for about 60 maximal 16 KB messages) and 64
+   * MiB (beyond which a queue only delays what it cannot write anyway).
+   */
+  public static long defaultQueueBytes(long maxHeap) {
+    return Math.max(1L << 20, Math.min(64L << 20, maxHeap / 16));
+  }
+
   public Duration dropReportInterval() {
     return dropReportInterval;
   }
@@ -512,6 +532,7 @@ public final class LogSettings {
     private @Nullable String environment;
     private List<String> baggageKeys = List.of();
     private int queueSize = 8192;
+    private long queueBytes = defaultQueueBytes(Runtime.getRuntime().maxMemory());
     private Duration dropReportInterval = Duration.ofSeconds(30);
     private int preinitBufferSize = 1000;
     private final Map<String, Level> levels = new LinkedHashMap<>();
@@ -580,6 +601,14 @@ public final class LogSettings {
       return this;
     }
 
+    public Builder setQueueBytes(long queueBytes) {
+      if (queueBytes < 1024) {
+        throw new IllegalArgumentException("queueBytes must be at least 1024, got " + queueBytes);
+      }
+      this.queueBytes = queueBytes;
+      return this;
+    }
+
     public Builder setDropReportInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
       if (interval.isNegative() || interval.isZero()) {
@@ -620,6 +649,7 @@ public final class LogSettings {
       b.environment = environment;
       b.baggageKeys = baggageKeys;
       b.queueSize = queueSize;
+      b.queueBytes = queueBytes;
       b.dropReportInterval = dropReportInterval;
       b.preinitBufferSize = preinitBufferSize;
       b.levels.putAll(levels);

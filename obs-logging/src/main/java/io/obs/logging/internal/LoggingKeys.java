@@ -43,10 +43,21 @@ public final class LoggingKeys {
               "Events waiting to be written; the last fifth is reserved for WARN and ERROR.")
           .build();
 
+  public static final ConfigKey<Integer> QUEUE_BYTES =
+      ConfigKey.integer("logs.queue_bytes")
+          .range(65_536, Integer.MAX_VALUE)
+          .defaultDescription("1/16 of the maximum heap, at least 1 MiB and at most 64 MiB")
+          .description(
+              "Bytes (estimated) the queued events may hold; the last fifth is reserved for WARN"
+                  + " and ERROR.")
+          .build();
+
   public static final ConfigKey<Duration> DROP_REPORT_INTERVAL =
       ConfigKey.duration("logs.drop_report_interval")
           .defaultValue(Duration.ofSeconds(30))
-          .description("At most one WARN line per interval summarises dropped events.")
+          .description(
+              "One WARN line per interval, while events are dropped, names the drops of that"
+                  + " interval; those left at shutdown are reported then.")
           .build();
 
   public static final ConfigKey<Integer> PREINIT_BUFFER_SIZE =
@@ -136,6 +147,7 @@ public final class LoggingKeys {
           LEVELS,
           FIELDS,
           QUEUE_SIZE,
+          QUEUE_BYTES,
           DROP_REPORT_INTERVAL,
           PREINIT_BUFFER_SIZE,
           MAX_MESSAGE_LENGTH,

@@ -212,13 +212,16 @@ public final class LoggingModule implements ObservabilityModule {
     return found;
   }
 
-  // What logback.xml sets on an appender or encoder (format, queue size) beats obs.yaml's
-  // defaults but not a value obs.yaml (or its environment variable) sets explicitly.
+  // What logback.xml sets on an appender or encoder (format, queue size and bytes) beats
+  // obs.yaml's defaults but not a value obs.yaml (or its environment variable) sets explicitly.
   private static LogSettings precedence(
       LogSettings fromLogbackXml, LogSettings fromObsYaml, ObsConfig config) {
     LogSettings.Builder b = fromLogbackXml.toBuilder();
     if (config.isSet(LoggingKeys.QUEUE_SIZE)) {
       b.setQueueSize(fromObsYaml.queueSize());
+    }
+    if (config.isSet(LoggingKeys.QUEUE_BYTES)) {
+      b.setQueueBytes(fromObsYaml.queueBytes());
     }
     if (config.isSet(LoggingKeys.FORMAT)) {
       b.setJson(fromObsYaml.json());
@@ -235,9 +238,10 @@ public final class LoggingModule implements ObservabilityModule {
       dropCounter = null;
     }
     synchronized (writers) {
-      // Export what is queued before obs-core flushes and closes the SDK.
+      // Export what is queued before obs-core flushes and closes the SDK, and report what was
+      // dropped since the last report: this is often the end of the process.
       for (AsyncLogWriter writer : writers) {
-        writer.drain(Duration.ofSeconds(2));
+        writer.flushAndReport(Duration.ofSeconds(2));
         writer.bridge().disconnect();
       }
       writers.clear();

@@ -74,13 +74,15 @@ public final class ObsLogbackConfigurator extends ContextAwareBase implements Co
     routeJavaUtilLogging(context);
     // Observability.init() may have run before Logback started: its obs.yaml settings apply now.
     LoggingModule.applyPending(context);
-    // Without Observability.init() nobody else writes out the queue when the JVM exits.
+    // Without Observability.init() nobody else writes out the queue, or reports what was dropped
+    // since the last report, when the JVM exits.
     AsyncLogWriter writer = appender.internalWriter();
     if (writer != null) {
       try {
         Runtime.getRuntime()
             .addShutdownHook(
-                new Thread(() -> writer.drain(Duration.ofSeconds(2)), "obs-logging-flush"));
+                new Thread(
+                    () -> writer.flushAndReport(Duration.ofSeconds(2)), "obs-logging-flush"));
       } catch (IllegalStateException e) {
         // The JVM is already exiting.
       }

@@ -19,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * does). Until {@link #connect} the events are kept, up to a bound, and replayed in order when
  * the SDK is up; the number that did not fit is returned by {@link #connect} for reporting.
  *
+ * <p>The kept events are bounded by count ({@code logs.preinit_buffer_size}) and by the bytes they
+ * hold ({@code logs.queue_bytes}, as {@link EventSize} estimated them in the queue): events logged
+ * before {@code init()} must not fill the heap either.
+ *
  * <p>Called from one appender worker thread and from {@code init}/{@code shutdown}; all state
  * is guarded by this object's monitor, which the worker holds only briefly per event.
  */
@@ -26,22 +30,36 @@ public final class OtelLogBridge {
 
   private static final String SDK_LOGGERS = "io.opentelemetry.";
 
-  private final ArrayDeque<PreparedEvent> pending = new ArrayDeque<>();
+  private record Pending(PreparedEvent event, long bytes) {}
+
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private int capacity;
+  private long byteCapacity;
+  private long pendingBytes;
   private long overflow;
   private @Nullable LoggerProvider provider;
 
-  public OtelLogBridge(int capacity) {
+  public OtelLogBridge(int capacity, long byteCapacity) {
     this.capacity = capacity;
+    this.byteCapacity = byteCapacity;
   }
 
-  /** Sets how many events are kept before the SDK is up (drops the oldest beyond it). */
-  public synchronized void setCapacity(int capacity) {
+  /**
+   * Sets how many events, holding how many bytes, are kept before the SDK is up (the newest
+   * beyond either bound are let go).
+   */
+  public synchronized void setCapacity(int capacity, long byteCapacity) {
     this.capacity = capacity;
-    while (pending.size() > capacity) {
-      pending.removeLast();
+    this.byteCapacity = byteCapacity;
+    while (pending.size() > capacity || (pendingBytes > byteCapacity && !pending.isEmpty())) {
+      pendingBytes -= pending.removeLast().bytes();
       overflow++;
     }
+  }
+
+  /** {@link #emit(PreparedEvent, long)} for an event whose size was not estimated. */
+  public void emit(PreparedEvent event) {
+    emit(event, 0);
   }
 
   /**
@@ -49,15 +67,16 @@ public final class OtelLogBridge {
    * own loggers are not exported (only written): an exporter that logs its failure would
    * otherwise feed its own queue.
    */
-  public synchronized void emit(PreparedEvent event) {
+  public synchronized void emit(PreparedEvent event, long bytes) {
     if (event.getLoggerName().startsWith(SDK_LOGGERS)) {
       return;
     }
     LoggerProvider target = provider;
     if (target != null) {
       send(target, event);
-    } else if (pending.size() < capacity) {
-      pending.addLast(event);
+    } else if (pending.size() < capacity && pendingBytes + bytes <= byteCapacity) {
+      pending.addLast(new Pending(event, bytes));
+      pendingBytes += bytes;
     } else {
       overflow++;
     }
@@ -69,10 +88,11 @@ public final class OtelLogBridge {
    * @return how many events logged before this call could not be kept
    */
   public synchronized long connect(LoggerProvider target) {
-    for (PreparedEvent event : pending) {
-      send(target, event);
+    for (Pending p : pending) {
+      send(target, p.event());
     }
     pending.clear();
+    pendingBytes = 0;
     provider = target;
     long lost = overflow;
     overflow = 0;

@@ -41,6 +41,7 @@ import net.logstash.logback.composite.JsonProviders;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
 import net.logstash.logback.argument.StructuredArguments;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.KeyValuePair;
 
 class JsonFormatTest {
 
@@ -140,6 +141,28 @@ class JsonFormatTest {
   }
 
   @Test
+  void unicodeLineBreaksAreEscapedSoLineSplittingToolsSeeOneLine() throws Exception {
+    String hostile = "a\u2028b\u2029c\u0085d \u00e9\uD83D\uDE00";
+    LoggingEvent event = event("logger\u2028", Level.INFO, hostile, new IllegalStateException(hostile));
+    event.setThreadName("t\u2029");
+    event.setMDCPropertyMap(Map.of("k\u0085", hostile));
+    event.addKeyValuePair(new KeyValuePair("kv", Map.of("nested\u2028", List.of(hostile))));
+    String line = line(settings().setRedactor(Redactor.disabled()).build(), event, Context.root());
+    assertThat(line).doesNotContain("\u2028", "\u2029", "\u0085");
+    assertThat(line).contains("a\\u2028b\\u2029c\\u0085d \u00e9");
+    // What a JavaScript or Python reader splits on: exactly one line.
+    assertThat(line.split("[\\n\\r\\u000b\\u000c\\u001c-\\u001e\\u0085\\u2028\\u2029]", -1))
+        .containsExactly(line.substring(0, line.length() - 1), "");
+    JsonNode node = Json.MAPPER.readTree(line);
+    assertThat(node.get("message").asText()).isEqualTo(hostile);
+    assertThat(node.get("logger").asText()).isEqualTo("logger\u2028");
+    assertThat(node.get("thread").asText()).isEqualTo("t\u2029");
+    assertThat(node.get("k\u0085").asText()).isEqualTo(hostile);
+    assertThat(node.get("kv").get("nested\u2028").get(0).asText()).isEqualTo(hostile);
+    assertThat(node.get("error.message").asText()).isEqualTo(hostile);
+  }
+
+  @Test
   void invalidSurrogatesDoNotBreakTheJson() throws Exception {
     LoggingEvent event = event("bad\uDC00logger", Level.INFO, "half \uD83D pair and \uDE00", null);
     event.setThreadName("t\uD800");
@@ -172,6 +195,9 @@ class JsonFormatTest {
     encoder.setProviders(providers);
     encoder.setFindAndRegisterJacksonModules(false);
     encoder.setLineSeparator("UNIX");
+    // obs escapes the Unicode line breaks JSON allows raw; with the same escapes the bytes match.
+    encoder.setJsonGeneratorDecorator(
+        generator -> generator.setCharacterEscapes(JsonFormat.LineBreakEscapes.INSTANCE));
     encoder.start();
     try {
       return encoder.encode(event);

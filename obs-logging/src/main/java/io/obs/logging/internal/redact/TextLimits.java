@@ -29,6 +29,16 @@ public final class TextLimits {
     return redactor;
   }
 
+  /** Longest text kept, in UTF-16 characters (before the marker). */
+  public int maxLength() {
+    return maxLength;
+  }
+
+  /** What is appended where a text was cut. */
+  public String marker() {
+    return marker;
+  }
+
   /** Redacts, cuts and repairs free text (a message, a value, an exception message). */
   public String clean(String text) {
     String bounded = text;
