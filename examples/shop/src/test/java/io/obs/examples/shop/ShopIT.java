@@ -43,16 +43,19 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Runs the demo as a newcomer does ({@code java -jar shop-launcher.jar}, two service processes)
- * with traces sent to a real Zipkin server, drives the normal, failing and slow paths, and checks
- * every signal: the trace in Zipkin, the log lines on standard output, the metrics on both
- * {@code /metrics} endpoints, and a clean stop with exit code 0.
+ * Runs the demo as a newcomer does ({@code java -jar shop-launcher.jar}, three service processes,
+ * payment-service a Spring Boot application with obs's starter) with traces sent to a real Zipkin
+ * server, drives the normal, failing, slow and declined paths, and checks every signal: the trace
+ * in Zipkin, the log lines on standard output, the metrics on every {@code /metrics} endpoint, and
+ * a clean stop with exit code 0.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShopIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** A test card number (Mastercard's): 16 digits passing the Luhn check, as obs detects them. */
+  private static final String CARD = "5555555555554444";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration TRACE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -66,6 +69,7 @@ class ShopIT {
   private int orderPort;
   private int orderObsPort;
   private int inventoryObsPort;
+  private int paymentObsPort;
 
   @BeforeAll
   void startZipkinAndShop() throws Exception {
@@ -89,6 +93,7 @@ class ShopIT {
     orderPort = freePort();
     orderObsPort = freePort();
     inventoryObsPort = freePort();
+    paymentObsPort = freePort();
     ProcessBuilder launcher =
         new ProcessBuilder(java(), "-jar", shopJar.toString(), "--no-load")
             .redirectErrorStream(true);
@@ -98,6 +103,8 @@ class ShopIT {
     env.put("INVENTORY_PORT", Integer.toString(freePort()));
     env.put("INVENTORY_GRPC_PORT", Integer.toString(freePort()));
     env.put("INVENTORY_OBS_PORT", Integer.toString(inventoryObsPort));
+    env.put("PAYMENT_PORT", Integer.toString(freePort()));
+    env.put("PAYMENT_OBS_PORT", Integer.toString(paymentObsPort));
     // The two variables the README names: nothing else changes to send traces to Zipkin.
     env.put("OTEL_TRACES_EXPORTER", "zipkin");
     env.put("OTEL_EXPORTER_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + zipkinPort + "/api/v2/spans");
@@ -123,13 +130,13 @@ class ShopIT {
         }
       }
     }
-    // Kept for whoever reads a failure: everything both services printed.
+    // Kept for whoever reads a failure: everything the services printed.
     Files.write(Path.of("target", "shop-it-output.log"), output, StandardCharsets.UTF_8);
   }
 
   @Test
   @Order(1)
-  void placedOrderIsOneTraceAcrossBothServicesInZipkin() throws Exception {
+  void placedOrderIsOneTraceAcrossAllThreeServicesInZipkin() throws Exception {
     HttpResponse<String> response =
         get("/orders/101?sku=sku-1&email=ada.lovelace@example.com&channel=web");
 
@@ -142,32 +149,51 @@ class ShopIT {
     JsonNode spans =
         awaitTrace(
             traceId,
-            t -> services(t).containsAll(List.of("order-service", "inventory-service"))
+            t -> services(t).containsAll(
+                    List.of("order-service", "inventory-service", "payment-service"))
                 && names(t).containsAll(
-                    List.of("get /orders/{id}", "get /stock/{sku}", "shop.inventory/reserve"))
-                && count(t, s -> s.path("kind").asText().equals("SERVER")) >= 3);
+                    List.of("get /orders/{id}", "get /stock/{sku}", "shop.inventory/reserve",
+                        "get /payments/authorize"))
+                && count(t, s -> s.path("kind").asText().equals("SERVER")) >= 4);
 
     assertThat(spans).allSatisfy(s -> assertThat(s.path("traceId").asText()).isEqualTo(traceId));
-    // The tenant-id baggage entry set by order-service is an attribute on inventory's spans.
+    // The tenant-id baggage entry set by order-service is an attribute on the other services'
+    // spans, payment-service's included: the starter takes traces.baggage.attributes from
+    // application.yml.
     assertThat(spans)
-        .filteredOn(s -> s.path("localEndpoint").path("serviceName").asText()
-            .equals("inventory-service"))
-        .isNotEmpty()
+        .filteredOn(s -> List.of("inventory-service", "payment-service")
+            .contains(s.path("localEndpoint").path("serviceName").asText()))
+        .hasSizeGreaterThanOrEqualTo(3)
         .allSatisfy(s -> assertThat(s.path("tags").path("tenant-id").asText()).isEqualTo("acme"));
+    // payment-service's route-named server span continues order-service's client call.
+    JsonNode payment = serverSpan(spans, "get /payments/authorize");
+    assertThat(payment.path("localEndpoint").path("serviceName").asText())
+        .isEqualTo("payment-service");
+    assertThat(payment.path("tags").path("http.route").asText()).isEqualTo("/payments/authorize");
+    assertThat(spans)
+        .filteredOn(s -> s.path("id").asText().equals(payment.path("parentId").asText()))
+        .singleElement()
+        .satisfies(client -> {
+          assertThat(client.path("kind").asText()).isEqualTo("CLIENT");
+          assertThat(client.path("localEndpoint").path("serviceName").asText())
+              .isEqualTo("order-service");
+        });
     assertThat(spans).noneSatisfy(s -> assertThat(s.path("tags").has("error")).isTrue());
   }
 
   @Test
   @Order(2)
-  void logLinesOfBothServicesCarryTheTraceIdAndNoEmail() throws Exception {
+  void logLinesOfAllThreeServicesCarryTheTraceIdAndNoEmailOrCardNumber() throws Exception {
     HttpResponse<String> response =
-        get("/orders/102?sku=sku-2&email=grace.hopper@example.org&channel=mobile&tenant=globex");
+        get("/orders/102?sku=sku-2&email=grace.hopper@example.org&channel=mobile&tenant=globex"
+            + "&amount=120.00&card=" + CARD);
     assertThat(response.statusCode()).isEqualTo(200);
     String traceId = JSON.readTree(response.body()).path("trace_id").asText();
 
     JsonNode placed = awaitLog("order-service", traceId, "order placed");
     JsonNode reserved = awaitLog("inventory-service", traceId, "stock reserved");
     JsonNode checked = awaitLog("inventory-service", traceId, "stock checked");
+    JsonNode authorized = awaitLog("payment-service", traceId, "payment authorized");
 
     assertThat(placed.path("customer.email").asText()).isEqualTo("****");
     assertThat(placed.path("order.id").asText()).isEqualTo("102");
@@ -175,10 +201,27 @@ class ShopIT {
     assertThat(reserved.path("service.name").asText()).isEqualTo("inventory-service");
     assertThat(reserved.path("tenant-id").asText()).isEqualTo("globex");
     assertThat(checked.path("tenant-id").asText()).isEqualTo("globex");
+    // The Boot service's line: obs's JSON with its service name, the caller's baggage, and the
+    // card number, a structured argument, masked by the card detector.
+    assertThat(authorized.path("service.name").asText()).isEqualTo("payment-service");
+    assertThat(authorized.path("tenant-id").asText()).isEqualTo("globex");
+    assertThat(authorized.path("order.id").asText()).isEqualTo("102");
+    assertThat(authorized.path("payment.amount").asText()).isEqualTo("120.00");
+    assertThat(authorized.path("payment.card").asText()).isEqualTo("****");
+    assertThat(authorized.path("span_id").asText()).matches("[0-9a-f]{16}");
     assertThat(output).noneMatch(line -> line.contains("grace.hopper@example.org"));
-    // Nor in the trace: the request's query (url.query) is recorded with its values redacted.
-    JsonNode spans = awaitTrace(traceId, t -> names(t).contains("get /orders/{id}"));
-    assertThat(spans.toString()).doesNotContain("grace.hopper").doesNotContain("@example.org");
+    assertThat(output).noneMatch(line -> line.contains(CARD));
+    // Nor in the trace: the request's query (url.query) is recorded with its values redacted, in
+    // order-service's spans and in payment-service's.
+    JsonNode spans = awaitTrace(traceId,
+        t -> names(t).containsAll(List.of("get /orders/{id}", "get /payments/authorize")));
+    assertThat(spans.toString())
+        .doesNotContain("grace.hopper")
+        .doesNotContain("@example.org")
+        .doesNotContain(CARD);
+    // Logged inside the route-named server span, not in a span of its own.
+    assertThat(authorized.path("span_id").asText())
+        .isEqualTo(serverSpan(spans, "get /payments/authorize").path("id").asText());
   }
 
   @Test
@@ -214,7 +257,8 @@ class ShopIT {
           assertThat(s.path("tags").has("error")).isTrue();
           assertThat(s.path("tags").path("http.response.status_code").asText()).isEqualTo("502");
         });
-    assertThat(names(spans)).doesNotContain("shop.inventory/reserve");
+    // Nothing was reserved, so nothing was paid.
+    assertThat(names(spans)).doesNotContain("shop.inventory/reserve", "get /payments/authorize");
   }
 
   @Test
@@ -243,15 +287,75 @@ class ShopIT {
 
   @Test
   @Order(5)
-  void businessCounterAndHttpHistogramsAreOnBothMetricsEndpoints() throws Exception {
+  void declinedPaymentAnswers402AndIsNoErrorInTheTrace() throws Exception {
+    HttpResponse<String> response =
+        get("/orders/105?sku=sku-5&email=z@example.com&amount=750.00&card=" + CARD);
+
+    assertThat(response.statusCode()).isEqualTo(402);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.path("result").asText()).isEqualTo("payment_declined");
+    assertThat(body.path("payment").asText()).isEqualTo("declined");
+    String traceId = body.path("trace_id").asText();
+    JsonNode declined = awaitLog("payment-service", traceId, "payment declined");
+    assertThat(declined.path("reason").asText()).isEqualTo("amount above 500.00");
+    assertThat(declined.path("payment.card").asText()).isEqualTo("****");
+    JsonNode spans = awaitTrace(traceId,
+        t -> names(t).containsAll(List.of("get /orders/{id}", "get /payments/authorize")));
+    // A decline is a business answer: payment-service answers 200, order-service 402 (a 4xx
+    // of a server span is the caller's, not an error of the service).
+    assertThat(serverSpan(spans, "get /payments/authorize").path("tags")
+        .path("http.response.status_code").asText()).isEqualTo("200");
+    assertThat(serverSpan(spans, "get /orders/{id}").path("tags")
+        .path("http.response.status_code").asText()).isEqualTo("402");
+    assertThat(spans).noneSatisfy(s -> assertThat(s.path("tags").has("error")).isTrue());
+    assertThat(output).noneMatch(line -> line.contains("z@example.com"));
+  }
+
+  @Test
+  @Order(6)
+  void paymentErrorAnswers502AndMarksTheOrderAsAnError() throws Exception {
+    // An amount payment-service cannot read: it answers 400, which order-service reports as a
+    // failed payment, as it would a payment-service that is down.
+    HttpResponse<String> response =
+        get("/orders/106?sku=sku-1&email=w@example.com&amount=lots&card=" + CARD);
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.path("result").asText()).isEqualTo("payment_error");
+    assertThat(body.path("error").asText()).isEqualTo("payment-service answered 400 for /payments/authorize");
+    String traceId = body.path("trace_id").asText();
+    JsonNode failed = awaitLog("order-service", traceId, "payment failed");
+    assertThat(failed.path("level").asText()).isEqualTo("WARN");
+    JsonNode spans = awaitTrace(traceId,
+        t -> names(t).containsAll(List.of("get /orders/{id}", "get /payments/authorize")));
+    assertThat(serverSpan(spans, "get /payments/authorize").path("tags")
+        .path("http.response.status_code").asText()).isEqualTo("400");
+    assertThat(serverSpan(spans, "get /orders/{id}").path("tags").has("error")).isTrue();
+    assertThat(spans.toString()).doesNotContain(CARD);
+  }
+
+  @Test
+  @Order(7)
+  void businessCountersAndHttpHistogramsAreOnEveryMetricsEndpoint() throws Exception {
     String order = metrics(orderObsPort);
     String inventory = metrics(inventoryObsPort);
+    String payment = metrics(paymentObsPort);
 
     assertThat(sampleLine(order, "shop_orders_total{", "result=\"placed\"", "channel=\"web\""))
         .isNotNull();
     assertThat(sampleLine(order, "shop_orders_total{", "result=\"placed\"", "channel=\"mobile\""))
         .isNotNull();
     assertThat(sampleLine(order, "shop_orders_total{", "result=\"inventory_error\"")).isNotNull();
+    assertThat(sampleLine(order, "shop_orders_total{", "result=\"payment_declined\"")).isNotNull();
+    assertThat(sampleLine(order, "shop_orders_total{", "result=\"payment_error\"")).isNotNull();
+    // The counters payment-service registers on the MeterRegistry Boot injects are on obs's
+    // /metrics, with obs's common labels.
+    assertThat(sampleLine(payment, "payments_authorizations_total{", "result=\"approved\"",
+        "service=\"payment-service\"")).isNotNull().doesNotEndWith(" 0.0");
+    assertThat(sampleLine(payment, "payments_authorizations_total{", "result=\"declined\""))
+        .isNotNull().doesNotEndWith(" 0.0");
+    assertThat(sampleLine(payment, "http_server_request_duration_seconds_bucket{",
+        "http_route=\"/payments/authorize\"")).isNotNull();
     assertThat(sampleLine(order, "http_server_request_duration_seconds_bucket{",
         "http_route=\"/orders/{id}\"")).isNotNull();
     assertThat(sampleLine(inventory, "http_server_request_duration_seconds_bucket{",
@@ -261,7 +365,7 @@ class ShopIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void correlationSettingsInTheDocsMatchWhatTheServicesEmit() throws Exception {
     String openMetrics = openMetrics(orderObsPort);
     String inventoryMetrics = metrics(inventoryObsPort);
@@ -402,8 +506,8 @@ class ShopIT {
   }
 
   @Test
-  @Order(7)
-  void stopsBothServicesCleanlyWithExitCodeZero() throws Exception {
+  @Order(9)
+  void stopsAllThreeServicesCleanlyWithExitCodeZero() throws Exception {
     Process launcher = shop;
     assertThat(launcher).isNotNull();
     // SIGTERM, as Kubernetes or kill sends it. Through the handle, because Process.destroy()
@@ -411,11 +515,12 @@ class ShopIT {
     assertThat(launcher.toHandle().destroy()).isTrue();
 
     assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("launcher stopped in time").isTrue();
-    awaitLine(line -> line.contains("both services stopped cleanly"), Duration.ofSeconds(5));
+    awaitLine(line -> line.contains("all three services stopped cleanly"), Duration.ofSeconds(5));
     assertThat(launcher.exitValue()).isZero();
     assertThat(output)
         .anyMatch(l -> l.contains("order-service exited with code 0"))
-        .anyMatch(l -> l.contains("inventory-service exited with code 0"));
+        .anyMatch(l -> l.contains("inventory-service exited with code 0"))
+        .anyMatch(l -> l.contains("payment-service exited with code 0"));
   }
 
   // ------------------------------------------------------------------------------- helpers
@@ -498,6 +603,15 @@ class ShopIT {
     }
     throw new AssertionError("trace " + traceId + " incomplete in Zipkin after "
         + TRACE_TIMEOUT.toSeconds() + "s: " + last);
+  }
+
+  /** The one SERVER span of the trace with this (Zipkin, lower-case) name. */
+  private static JsonNode serverSpan(JsonNode trace, String name) {
+    List<JsonNode> found = StreamSupport.stream(trace.spliterator(), false)
+        .filter(s -> s.path("kind").asText().equals("SERVER") && s.path("name").asText().equals(name))
+        .toList();
+    assertThat(found).as("server span %s in %s", name, trace).hasSize(1);
+    return found.get(0);
   }
 
   private static List<String> services(JsonNode trace) {

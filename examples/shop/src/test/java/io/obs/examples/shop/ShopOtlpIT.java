@@ -22,15 +22,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The other half of "nothing else changes": with {@code OTEL_TRACES_EXPORTER=otlp} and {@code
- * OTEL_EXPORTER_OTLP_ENDPOINT} the same launcher sends both services' spans (and, with an endpoint
- * set, their log records) as OTLP/HTTP protobuf; with {@code --duration} and the default traffic it
- * stops by itself and exits 0. The receiver is a plain loopback HTTP server that records what
+ * OTEL_EXPORTER_OTLP_ENDPOINT} the same launcher sends all three services' spans (and, with an
+ * endpoint set, their log records) as OTLP/HTTP protobuf, payment-service's through obs's Spring
+ * Boot starter included; with {@code --duration} and the default traffic it stops by itself and
+ * exits 0. The receiver is a plain loopback HTTP server that records what
  * arrives.
  */
 class ShopOtlpIT {
 
   @Test
-  void otlpVariablesSendBothServicesSpansAndLogsAndDurationStopsCleanly() throws Exception {
+  void otlpVariablesSendAllServicesSpansAndLogsAndDurationStopsCleanly() throws Exception {
     Map<String, List<byte[]>> received = new ConcurrentHashMap<>();
     HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     receiver.createContext("/", exchange -> {
@@ -53,7 +54,7 @@ class ShopOtlpIT {
               .redirectErrorStream(true);
       Map<String, String> env = builder.environment();
       for (String port : List.of("ORDER_PORT", "ORDER_OBS_PORT", "INVENTORY_PORT",
-          "INVENTORY_GRPC_PORT", "INVENTORY_OBS_PORT")) {
+          "INVENTORY_GRPC_PORT", "INVENTORY_OBS_PORT", "PAYMENT_PORT", "PAYMENT_OBS_PORT")) {
         env.put(port, Integer.toString(freePort()));
       }
       env.put("OTEL_TRACES_EXPORTER", "otlp");
@@ -84,16 +85,23 @@ class ShopOtlpIT {
 
       assertThat(exited).as("--duration 25 stops the launcher").isTrue();
       assertThat(shop.exitValue()).as(String.join("\n", output)).isZero();
-      assertThat(output).anyMatch(l -> l.contains("both services stopped cleanly"));
+      assertThat(output).anyMatch(l -> l.contains("all three services stopped cleanly"));
       List<byte[]> traces = received.getOrDefault("/v1/traces", List.of());
       assertThat(traces).as("OTLP trace requests").isNotEmpty();
       assertThat(containsText(traces, "order-service")).isTrue();
       assertThat(containsText(traces, "inventory-service")).isTrue();
       assertThat(containsText(traces, "shop.Inventory/Reserve")).isTrue();
+      assertThat(containsText(traces, "payment-service")).isTrue();
+      assertThat(containsText(traces, "GET /payments/authorize")).isTrue();
       assertThat(containsText(traces, "@example.")).as("no e-mail in exported spans").isFalse();
+      // The launcher's load pays with the test card number; it must not leave the services.
+      assertThat(containsText(traces, "4111111111111111")).as("no card in exported spans").isFalse();
       List<byte[]> logs = received.getOrDefault("/v1/logs", List.of());
       assertThat(containsText(logs, "order placed")).as("OTLP log records").isTrue();
+      assertThat(containsText(logs, "payment authorized")).as("payment-service's log records")
+          .isTrue();
       assertThat(containsText(logs, "@example.")).as("no e-mail in exported logs").isFalse();
+      assertThat(containsText(logs, "4111111111111111")).as("no card in exported logs").isFalse();
     } finally {
       receiver.stop(0);
     }

@@ -31,15 +31,17 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Starts order-service and inventory-service as two processes on this launcher's class path,
- * prefixes each output line with the service name, prints where to look, sends a little traffic
- * (unless {@code --no-load}) and stops both on Ctrl-C, SIGTERM or after {@code --duration
- * <seconds>}. Exits 0 when both services stopped cleanly.
+ * Starts the shop's three services as processes of their own: order-service and inventory-service
+ * on this launcher's class path, payment-service (a Spring Boot application) from its executable
+ * jar. Prefixes each output line with the service name, prints where to look, sends a little
+ * traffic (unless {@code --no-load}) and stops all three on Ctrl-C, SIGTERM or after {@code
+ * --duration <seconds>}. Exits 0 when all three stopped cleanly.
  *
  * <p>Ports come from the environment, with the defaults of the issue: {@code ORDER_PORT} 8080,
  * {@code ORDER_OBS_PORT} 9464, {@code INVENTORY_PORT} 8081, {@code INVENTORY_GRPC_PORT} 9090,
- * {@code INVENTORY_OBS_PORT} 9465. Every other variable (e.g. {@code OTEL_TRACES_EXPORTER}) is
- * passed on to both services unchanged.
+ * {@code INVENTORY_OBS_PORT} 9465, {@code PAYMENT_PORT} 8082, {@code PAYMENT_OBS_PORT} 9466.
+ * Every other variable (e.g. {@code OTEL_TRACES_EXPORTER}) is passed on to every service
+ * unchanged.
  */
 public final class ShopLauncher {
 
@@ -102,13 +104,23 @@ public final class ShopLauncher {
     int inventoryPort = port(env, "INVENTORY_PORT", 8081);
     int grpcPort = port(env, "INVENTORY_GRPC_PORT", 9090);
     int inventoryObsPort = port(env, "INVENTORY_OBS_PORT", 9465);
-    Path configDir = configDirectory();
+    int paymentPort = port(env, "PAYMENT_PORT", 8082);
+    int paymentObsPort = port(env, "PAYMENT_OBS_PORT", 9466);
+    Path configDir;
+    Path paymentJar;
+    try {
+      configDir = configDirectory();
+      paymentJar = paymentJar(env, exampleModule(), Path.of("").toAbsolutePath());
+    } catch (StartException e) {
+      say(e.getMessage());
+      return 1;
+    }
 
     List<Service> services = new ArrayList<>();
     int exit = 0;
     try {
       services.add(
-          start(
+          startJava(
               "inventory-service",
               InventoryService.class,
               configDir,
@@ -118,8 +130,9 @@ public final class ShopLauncher {
                   "INVENTORY_PORT", Integer.toString(inventoryPort),
                   "INVENTORY_GRPC_PORT", Integer.toString(grpcPort),
                   "INVENTORY_OBS_PORT", Integer.toString(inventoryObsPort))));
+      services.add(startBoot("payment-service", paymentJar, paymentObsPort, paymentPort));
       services.add(
-          start(
+          startJava(
               "order-service",
               OrderService.class,
               configDir,
@@ -129,11 +142,12 @@ public final class ShopLauncher {
                   "ORDER_PORT", Integer.toString(orderPort),
                   "ORDER_OBS_PORT", Integer.toString(orderObsPort),
                   "INVENTORY_URL", "http://127.0.0.1:" + inventoryPort,
-                  "INVENTORY_GRPC_TARGET", "127.0.0.1:" + grpcPort)));
+                  "INVENTORY_GRPC_TARGET", "127.0.0.1:" + grpcPort,
+                  "PAYMENT_URL", "http://127.0.0.1:" + paymentPort)));
       for (Service service : services) {
         awaitHealthy(service);
       }
-      printWhereToLook(orderPort, inventoryPort, grpcPort, services);
+      printWhereToLook(orderPort, inventoryPort, grpcPort, paymentPort, services);
 
       Thread load = null;
       if (options.load()) {
@@ -161,7 +175,7 @@ public final class ShopLauncher {
         }
       }
     }
-    say(exit == 0 ? "both services stopped cleanly" : "stopped with errors");
+    say(exit == 0 ? "all three services stopped cleanly" : "stopped with errors");
     return exit;
   }
 
@@ -179,7 +193,8 @@ public final class ShopLauncher {
     return true;
   }
 
-  private static Service start(
+  /** A plain-Java service: its main class on this launcher's class path, its own obs.yaml. */
+  private static Service startJava(
       String name,
       Class<?> mainClass,
       Path configDir,
@@ -196,15 +211,43 @@ public final class ShopLauncher {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass.getName());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(extraEnv);
     builder.environment().put("OBS_CONFIG", config.toString());
+    return start(name, builder, "config " + config, obsPort, appPort);
+  }
+
+  /**
+   * A Spring Boot service, run as its users run it ({@code java -jar}); its configuration is the
+   * {@code application.yml} inside the jar, and the ports are Boot command-line arguments, which
+   * win over it.
+   */
+  private static Service startBoot(String name, Path jar, int obsPort, int appPort)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            javaExecutable(),
+            "-jar",
+            jar.toString(),
+            "--server.port=" + appPort,
+            "--obs.server.port=" + obsPort);
+    // Its obs settings are in its application.yml. An OBS_CONFIG the launcher inherited names an
+    // obs.yaml meant for something else, whose keys would fill in the rest (its service.name
+    // winning over spring.application.name).
+    builder.environment().remove("OBS_CONFIG");
+    return start(name, builder, "jar " + jar, obsPort, appPort);
+  }
+
+  private static Service start(
+      String name, ProcessBuilder builder, String origin, int obsPort, int appPort)
+      throws IOException {
+    builder.redirectErrorStream(true);
     builder.environment().put("SHOP_STOP_ON_STDIN_EOF", "true");
     Process process = builder.start();
     Thread pump = new Thread(() -> prefix(name, process), name + "-output");
     pump.setDaemon(true);
     pump.start();
-    say("started " + name + " (pid " + process.pid() + ", config " + config + ")");
+    say("started " + name + " (pid " + process.pid() + ", " + origin + ")");
     return new Service(name, process, obsPort, appPort, pump);
   }
 
@@ -262,15 +305,18 @@ public final class ShopLauncher {
   }
 
   private static void printWhereToLook(
-      int orderPort, int inventoryPort, int grpcPort, List<Service> services) {
+      int orderPort, int inventoryPort, int grpcPort, int paymentPort, List<Service> services) {
     String order = "http://127.0.0.1:" + orderPort;
     StringBuilder text = new StringBuilder();
     text.append("\n  shop is running. Try:\n")
         .append("    curl '").append(order).append("/orders/1?sku=sku-1&email=ada@example.com'\n")
         .append("    curl '").append(order).append("/orders/2?sku=sku-2&email=bob@example.com&fail=true'   (502, error trace)\n")
         .append("    curl '").append(order).append("/orders/3?sku=sku-3&email=eve@example.com&slow=800'    (slow trace)\n")
+        .append("    curl '").append(order).append("/orders/4?sku=sku-4&email=ada@example.com&amount=750'  (402, payment declined)\n")
         .append("  inventory-service: http://127.0.0.1:").append(inventoryPort).append("/stock/sku-1")
-        .append("  gRPC 127.0.0.1:").append(grpcPort).append('\n');
+        .append("  gRPC 127.0.0.1:").append(grpcPort).append('\n')
+        .append("  payment-service:   http://127.0.0.1:").append(paymentPort)
+        .append("/payments/authorize?order=1&amount=42.00&card=4111111111111111\n");
     for (Service s : services) {
       String obs = "http://127.0.0.1:" + s.obsPort();
       text.append(String.format("  %-17s  %s/metrics  %s/healthz  %s/readyz%n", s.name(), obs, obs, obs));
@@ -280,7 +326,7 @@ public final class ShopLauncher {
     text.append("  traces: ")
         .append(exporter == null ? "one line per finished trace, printed by each service (set"
             + " OTEL_TRACES_EXPORTER=zipkin and OTEL_EXPORTER_ZIPKIN_ENDPOINT to send them to Zipkin)" : "exported with " + exporter)
-        .append("\n  Ctrl-C stops both services.\n");
+        .append("\n  Ctrl-C stops all three services.\n");
     say(text.toString());
   }
 
@@ -307,7 +353,7 @@ public final class ShopLauncher {
     }
   }
 
-  /** About one order a second: mostly fine, some slow, a few failing. */
+  /** About one order a second: mostly fine, some slow, a few failing, a few declined. */
   private static void generateLoad(int orderPort, StopSignal stop) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     String[] customers = {"ada@example.com", "grace@example.org", "linus@example.net"};
@@ -319,6 +365,7 @@ public final class ShopLauncher {
             "sku=sku-" + (1 + random.nextInt(5))
                 + "&email=" + customers[random.nextInt(customers.length)]
                 + "&channel=" + channels[random.nextInt(channels.length)]
+                + "&amount=" + (n % 9 == 0 ? "750.00" : (10 + random.nextInt(290)) + ".90")
                 + (n % 10 == 0 ? "&fail=true" : "")
                 + (n % 7 == 0 ? "&slow=" + (300 + random.nextInt(700)) : "");
         try {
@@ -381,15 +428,9 @@ public final class ShopLauncher {
     if (explicit != null && !explicit.isBlank()) {
       return Path.of(explicit).toAbsolutePath();
     }
-    try {
-      Path code =
-          Path.of(ShopLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      @Nullable Path module = code.getParent() == null ? null : code.getParent().getParent();
-      if (module != null && Files.isDirectory(module.resolve("config"))) {
-        return module.resolve("config");
-      }
-    } catch (URISyntaxException | SecurityException | NullPointerException e) {
-      // Fall through to the working directory.
+    @Nullable Path module = exampleModule();
+    if (module != null && Files.isDirectory(module.resolve("config"))) {
+      return module.resolve("config");
     }
     Path local = Path.of("examples", "shop", "config").toAbsolutePath();
     if (Files.isDirectory(local)) {
@@ -397,6 +438,52 @@ public final class ShopLauncher {
     }
     throw new StartException("could not start: cannot find the services' obs.yaml files; set SHOP_CONFIG_DIR to"
         + " the examples/shop/config directory");
+  }
+
+  /**
+   * payment-service's executable jar: {@code SHOP_PAYMENT_JAR}, else {@code
+   * shop-payment/target/payment-service.jar} beside the example module (its Maven module, built
+   * before this one), else the same under {@code examples/} of the working directory.
+   */
+  static Path paymentJar(Map<String, String> env, @Nullable Path module, Path workingDir)
+      throws StartException {
+    String explicit = env.get("SHOP_PAYMENT_JAR");
+    if (explicit != null && !explicit.isBlank()) {
+      Path jar = workingDir.resolve(explicit.trim());
+      if (!Files.isRegularFile(jar)) {
+        throw new StartException("could not start: SHOP_PAYMENT_JAR names " + jar
+            + ", which is not a file");
+      }
+      return jar;
+    }
+    Path relative = Path.of("shop-payment", "target", "payment-service.jar");
+    List<Path> candidates = new ArrayList<>();
+    if (module != null && module.getParent() != null) {
+      candidates.add(module.getParent().resolve(relative));
+    }
+    candidates.add(workingDir.resolve("examples").resolve(relative));
+    for (Path jar : candidates) {
+      if (Files.isRegularFile(jar)) {
+        return jar;
+      }
+    }
+    throw new StartException("could not start: cannot find payment-service's jar (looked for "
+        + candidates + "); build it with ./mvnw -q -pl examples/shop -am install -DskipTests, or"
+        + " set SHOP_PAYMENT_JAR to it");
+  }
+
+  /**
+   * The example module's directory, from where this class was loaded ({@code
+   * target/shop-launcher.jar} or {@code target/classes}, two levels below it); null when unknown.
+   */
+  private static @Nullable Path exampleModule() {
+    try {
+      Path code =
+          Path.of(ShopLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return code.getParent() == null ? null : code.getParent().getParent();
+    } catch (URISyntaxException | SecurityException | NullPointerException e) {
+      return null;
+    }
   }
 
   private static int port(Map<String, String> env, String name, int defaultValue) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/** The one-command launcher: both services as separate processes, with light traffic. */
+/** The one-command launcher: the three services as separate processes, with light traffic. */
 @NullMarked
 package io.obs.examples.shop.launcher;
 

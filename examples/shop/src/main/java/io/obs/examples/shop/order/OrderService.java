@@ -41,25 +41,38 @@ import org.slf4j.LoggerFactory;
 
 /**
  * order-service: {@code GET /orders/{id}?sku=..&email=..} on {@code ORDER_PORT} (default 8080).
- * It checks stock in inventory-service over HTTP, reserves it over gRPC, logs {@code order placed}
- * and counts the order in {@code shop_orders_total{result,channel}}. {@code fail=true} and {@code
+ * It checks stock in inventory-service over HTTP, reserves it over gRPC, has payment-service
+ * authorize the payment over HTTP ({@code amount}, {@code card}), logs {@code order placed} and
+ * counts the order in {@code shop_orders_total{result,channel}}. {@code fail=true} and {@code
  * slow=<ms>} are passed on to inventory-service.
+ *
+ * <p>A declined payment answers 402 ({@code payment_declined}); a payment-service that fails or
+ * cannot be reached, 502 ({@code payment_error}). Either way the reserved stock stays reserved:
+ * the demo's inventory restocks itself, where a real shop would release the reservation.
  */
 public final class OrderService {
 
   private static final Logger LOG = LoggerFactory.getLogger(OrderService.class);
   private static final Set<String> CHANNELS = Set.of("web", "mobile", "store");
+  /** A test card number (Visa's), used when an order names none. */
+  private static final String TEST_CARD = "4111111111111111";
 
   private final HttpClient http;
   private final ManagedChannel channel;
   private final URI inventory;
+  private final URI payment;
   private final MetricFamily<Counter> orders;
 
   private OrderService(
-      HttpClient http, ManagedChannel channel, URI inventory, MetricFamily<Counter> orders) {
+      HttpClient http,
+      ManagedChannel channel,
+      URI inventory,
+      URI payment,
+      MetricFamily<Counter> orders) {
     this.http = http;
     this.channel = channel;
     this.inventory = inventory;
+    this.payment = payment;
     this.orders = orders;
   }
 
@@ -84,7 +97,8 @@ public final class OrderService {
     // Connect now rather than on the first order, which would otherwise pay for it.
     channel.getState(true);
     URI inventory = URI.create(ShopHttp.env("INVENTORY_URL", "http://127.0.0.1:8081"));
-    OrderService service = new OrderService(http, channel, inventory, orders);
+    URI payment = URI.create(ShopHttp.env("PAYMENT_URL", "http://127.0.0.1:8082"));
+    OrderService service = new OrderService(http, channel, inventory, payment, orders);
 
     ExecutorService workers = Executors.newFixedThreadPool(8);
     HttpServer server =
@@ -99,6 +113,7 @@ public final class OrderService {
     LOG.atInfo()
         .addKeyValue("http.port", server.getAddress().getPort())
         .addKeyValue("inventory", inventory.toString())
+        .addKeyValue("payment", payment.toString())
         .log("order-service started");
 
     stop.await();
@@ -164,15 +179,31 @@ public final class OrderService {
                 io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)
                     .withWaitForReady(),
                 new Reserve.Request(orderId, sku, 1));
-        result = reply.reserved() ? "placed" : "out_of_stock";
-        status = reply.reserved() ? 200 : 409;
         body.put("remaining", reply.remaining());
+        if (!reply.reserved()) {
+          result = "out_of_stock";
+          status = 409;
+        } else {
+          boolean approved =
+              authorize(
+                  orderId,
+                  query.getOrDefault("amount", "49.90"),
+                  query.getOrDefault("card", TEST_CARD));
+          body.put("payment", approved ? "approved" : "declined");
+          result = approved ? "placed" : "payment_declined";
+          status = approved ? 200 : 402;
+        }
       }
     } catch (InventoryException | StatusRuntimeException e) {
       result = "inventory_error";
       status = 502;
       body.put("error", e.getMessage());
       LOG.atWarn().addKeyValue("order.id", orderId).setCause(e).log("inventory failed");
+    } catch (PaymentException e) {
+      result = "payment_error";
+      status = 502;
+      body.put("error", e.getMessage());
+      LOG.atWarn().addKeyValue("order.id", orderId).setCause(e).log("payment failed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result = "inventory_error";
@@ -221,9 +252,50 @@ public final class OrderService {
     }
   }
 
+  /** True when payment-service approved the payment, false when it declined it. */
+  private boolean authorize(String orderId, String amount, String card)
+      throws PaymentException, InterruptedException {
+    // The card number travels in the query, as payment-service's API takes it; obs records query
+    // values redacted in both services' spans.
+    URI uri =
+        URI.create(
+            payment
+                + "/payments/authorize?order=" + URLEncoder.encode(orderId, StandardCharsets.UTF_8)
+                + "&amount=" + URLEncoder.encode(amount, StandardCharsets.UTF_8)
+                + "&card=" + URLEncoder.encode(card, StandardCharsets.UTF_8));
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new PaymentException("payment-service unreachable: " + e.getMessage());
+    }
+    if (response.statusCode() != 200) {
+      throw new PaymentException(
+          "payment-service answered " + response.statusCode() + " for /payments/authorize");
+    }
+    String decision;
+    try {
+      decision = ShopHttp.JSON.readTree(response.body()).path("status").asText();
+    } catch (IOException e) {
+      throw new PaymentException("payment-service answered no JSON: " + e.getMessage());
+    }
+    if (!decision.equals("approved") && !decision.equals("declined")) {
+      throw new PaymentException("payment-service answered status '" + decision + "'");
+    }
+    return decision.equals("approved");
+  }
+
   /** Inventory answered with an error or could not be reached. */
   private static final class InventoryException extends Exception {
     InventoryException(String message) {
+      super(message);
+    }
+  }
+
+  /** payment-service answered with an error or could not be reached. */
+  private static final class PaymentException extends Exception {
+    PaymentException(String message) {
       super(message);
     }
   }

@@ -323,10 +323,11 @@ class DocsTest {
           String port = u.group(1);
           String urlPath = u.group(2) == null ? "" : u.group(2);
           switch (port) {
-            case "9464", "9465" ->
+            case "9464", "9465", "9466" ->
                 assertThat(urlPath).as(block.where()).isIn("/metrics", "/healthz", "/readyz");
             case "8080" -> assertThat(urlPath).as(block.where()).matches("/orders/[^/]+|/hello");
             case "8081" -> assertThat(urlPath).as(block.where()).matches("/stock/[^/]+");
+            case "8082" -> assertThat(urlPath).as(block.where()).isEqualTo("/payments/authorize");
             case "9411" -> assertThat(urlPath).as(block.where()).isEqualTo("/api/v2/spans");
             default -> throw new AssertionError(block.where() + ": unexpected port " + port);
           }
