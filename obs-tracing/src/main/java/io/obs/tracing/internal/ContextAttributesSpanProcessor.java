@@ -41,8 +41,12 @@ public final class ContextAttributesSpanProcessor implements SpanProcessor {
       }
     }
     if (requestId) {
-      RequestContext.requestId(parentContext)
-          .ifPresent(id -> span.setAttribute(Semconv.HTTP_REQUEST_ID, id));
+      // A server span has it from its builder already: setting it again would count as a
+      // dropped attribute (otel.dropped_attributes_count in Zipkin) though nothing was lost.
+      if (span.getAttribute(Semconv.HTTP_REQUEST_ID) == null) {
+        RequestContext.requestId(parentContext)
+            .ifPresent(id -> span.setAttribute(Semconv.HTTP_REQUEST_ID, id));
+      }
     }
   }
 

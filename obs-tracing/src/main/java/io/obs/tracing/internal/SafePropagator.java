@@ -29,10 +29,21 @@ public final class SafePropagator implements TextMapPropagator {
   public static final int MAX_HEADER_CHARS = 8192;
 
   /**
-   * Most characters of a multi-valued header (baggage) shown; the W3C baggage propagator then
-   * keeps whole entries up to its own limits (64 entries, 8192 bytes).
+   * Most characters of a multi-valued header shown, all its values together. Baggage has tighter
+   * bounds of its own ({@link #MAX_BAGGAGE_CHARS}, {@link #MAX_BAGGAGE_ENTRIES}).
    */
   public static final int MAX_MULTI_HEADER_CHARS = 65_536;
+
+  /**
+   * W3C Baggage limits, all {@code baggage} header lines together. OpenTelemetry's propagator
+   * applies them by keeping the entries up to the limit; a list over them is hidden here instead,
+   * whole, because a prefix of a list the sender got wrong is no more trustworthy than the rest.
+   */
+  public static final int MAX_BAGGAGE_CHARS = 8192;
+
+  public static final int MAX_BAGGAGE_ENTRIES = 64;
+
+  private static final String BAGGAGE = "baggage";
 
   /** A propagator with the name it is configured by. */
   public record Named(String name, TextMapPropagator propagator) {}
@@ -77,7 +88,7 @@ public final class SafePropagator implements TextMapPropagator {
     if (carrier == null) {
       return context;
     }
-    TextMapGetter<C> bounded = new BoundedGetter<>(getter);
+    TextMapGetter<C> bounded = new BoundedGetter<>(getter, metrics);
     SpanContext before = Span.fromContext(context).getSpanContext();
     SpanContext found = null;
     String foundBy = null;
@@ -125,9 +136,11 @@ public final class SafePropagator implements TextMapPropagator {
   /** Hides oversized values and survives a getter that throws. */
   private static final class BoundedGetter<C> implements TextMapGetter<C> {
     private final TextMapGetter<C> delegate;
+    private final SelfMetrics metrics;
 
-    BoundedGetter(TextMapGetter<C> delegate) {
+    BoundedGetter(TextMapGetter<C> delegate, SelfMetrics metrics) {
       this.delegate = delegate;
+      this.metrics = metrics;
     }
 
     @Override
@@ -148,27 +161,57 @@ public final class SafePropagator implements TextMapPropagator {
       } catch (RuntimeException e) {
         return null;
       }
-      return value == null || value.length() > MAX_HEADER_CHARS ? null : value;
+      if (value == null || value.length() > MAX_HEADER_CHARS) {
+        return null;
+      }
+      if (key.equals(BAGGAGE) && baggageOverLimit(value.length(), entries(value))) {
+        return null;
+      }
+      return value;
+    }
+
+    private boolean baggageOverLimit(int chars, int entries) {
+      if (chars > MAX_BAGGAGE_CHARS || entries > MAX_BAGGAGE_ENTRIES) {
+        metrics.propagationRejected(BAGGAGE, "over_limit");
+        return true;
+      }
+      return false;
+    }
+
+    /** List members, counted as the W3C format separates them (empty members included). */
+    private static int entries(String value) {
+      int count = 1;
+      for (int i = 0; i < value.length(); i++) {
+        if (value.charAt(i) == ',') {
+          count++;
+        }
+      }
+      return count;
     }
 
     @Override
     public Iterator<String> getAll(@Nullable C carrier, String key) {
       List<String> values = new ArrayList<>();
+      int entries = 0;
+      int total = 0;
       try {
         Iterator<String> it = delegate.getAll(carrier, key);
-        int total = 0;
         while (it != null && it.hasNext()) {
           String value = it.next();
           if (value == null) {
             continue;
           }
-          total += value.length();
+          total += value.length() + (values.isEmpty() ? 0 : 1); // joined by ','
           if (total > MAX_MULTI_HEADER_CHARS) {
             break;
           }
+          entries += entries(value);
           values.add(value);
         }
       } catch (RuntimeException e) {
+        return Collections.emptyIterator();
+      }
+      if (key.equals(BAGGAGE) && baggageOverLimit(total, entries)) {
         return Collections.emptyIterator();
       }
       return values.iterator();

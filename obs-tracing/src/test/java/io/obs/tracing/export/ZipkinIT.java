@@ -289,6 +289,10 @@ class ZipkinIT {
     for (JsonNode span : trace) {
       assertThat(span.get("traceId").asText()).isEqualTo(traceId);
       assertThat(span.at("/localEndpoint/serviceName").asText()).isEqualTo("zipkin-it");
+      // Nothing was cut, so nothing may look cut (an attribute set twice counts as dropped).
+      assertThat(span.at("/tags/otel.dropped_attributes_count").isMissingNode())
+          .as("dropped attributes on %s", span.get("name"))
+          .isTrue();
     }
     assertThat(front.at("/tags/http.route").asText()).isEqualTo("/orders/{id}");
     assertThat(front.at("/tags/url.path").asText()).isEqualTo("/orders/7");
@@ -337,8 +341,13 @@ class ZipkinIT {
     during.forEach(m -> names.add(m.getName()));
     System.out.println("ZipkinIT: metrics seen " + names);
     // The SDK's own telemetry (batch processor and exporter, on obs's meter provider) ...
-    long queueDrops = sum(during, m -> m.getName().equals("otel.sdk.processor.span.processed"),
+    long sdkQueueDrops = sum(during, m -> m.getName().equals("otel.sdk.processor.span.processed"),
         a -> "queue_full".equals(a.get(AttributeKey.stringKey("error.type"))));
+    // obs admits spans into the batch queue within its count and byte budgets, so spans that do
+    // not fit are dropped (and counted) in front of it and the SDK's own queue never overflows.
+    long queueDrops = sum(during, m -> m.getName().equals("obs.exporter.items"),
+        a -> "dropped".equals(a.get(AttributeKey.stringKey("outcome")))
+            && "zipkin".equals(a.get(AttributeKey.stringKey("exporter"))));
     long sdkExportFailures = sum(during, m -> m.getName().equals("otel.sdk.exporter.span.exported"),
         a -> a.get(AttributeKey.stringKey("error.type")) != null);
     // ... and obs's own export counter.
@@ -350,6 +359,7 @@ class ZipkinIT {
     System.out.printf("ZipkinIT: queue-full drops %d, export failures %d (sdk) / %d (obs)%n",
         queueDrops, sdkExportFailures, exportFailures);
     assertThat(queueDrops).as("spans dropped because the queue was full").isGreaterThan(0);
+    assertThat(sdkQueueDrops).as("spans the SDK's batch queue dropped").isZero();
     assertThat(sdkExportFailures).as("spans whose export failed (sdk)").isGreaterThan(0);
     assertThat(exportFailures).as("spans whose export failed (obs)").isEqualTo(sdkExportFailures);
     // Every span of the outage is accounted for: dropped at the queue or failed at export.

@@ -186,6 +186,9 @@ class CrossServiceTest {
     assertThat(spans).allSatisfy(s -> assertThat(s.getAttributes().get(TENANT)).isEqualTo("acme"));
     assertThat(frontServer.getAttributes().get(AttributeKey.stringKey("secret"))).isNull();
     assertThat(spans).allSatisfy(s -> assertThat(s.getAttributes().get(REQUEST_ID)).isEqualTo("req-123"));
+    // Each attribute set once: an attribute set twice counts as dropped, though nothing was.
+    assertThat(spans).allSatisfy(
+        s -> assertThat(s.getTotalAttributeCount()).isEqualTo(s.getAttributes().size()));
 
     var a = frontServer.getAttributes();
     assertThat(a.get(AttributeKey.stringKey("http.request.method"))).isEqualTo("GET");

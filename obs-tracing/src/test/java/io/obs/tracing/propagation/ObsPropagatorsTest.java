@@ -217,15 +217,37 @@ class ObsPropagatorsTest {
         Baggage.fromContext(propagator.extract(Context.root(), headers("baggage", big.toString()), GETTER));
     assertThat(refused.isEmpty()).isTrue();
 
-    // Under 8192 bytes but 100 entries: the first 64 are kept.
+    // Under 8192 bytes but 100 entries: refused whole too, not cut to the first 64.
     StringBuilder many = new StringBuilder();
     for (int i = 0; i < 100; i++) {
       many.append(i == 0 ? "" : ",").append("k").append(i).append("=v");
     }
+    assertThat(
+            Baggage.fromContext(
+                    propagator.extract(Context.root(), headers("baggage", many.toString()), GETTER))
+                .isEmpty())
+        .isTrue();
+
+    // Exactly 64 entries: all kept.
+    String sixtyFour = many.toString().split(",k64=")[0];
     Baggage in =
-        Baggage.fromContext(propagator.extract(Context.root(), headers("baggage", many.toString()), GETTER));
+        Baggage.fromContext(propagator.extract(Context.root(), headers("baggage", sixtyFour), GETTER));
     assertThat(in.size()).isEqualTo(64);
-    assertThat(in.getEntryValue("k0")).isEqualTo("v");
+    assertThat(in.getEntryValue("k63")).isEqualTo("v");
+
+    // Two header lines, each under the limit, together over it: both refused.
+    String half = "a=" + "x".repeat(5000);
+    String otherHalf = "b=" + "y".repeat(5000);
+    assertThat(
+            Baggage.fromContext(
+                    propagator.extract(
+                        Context.root(), headers("baggage", half, "baggage", otherHalf), GETTER))
+                .isEmpty())
+        .isTrue();
+    assertThat(
+            Baggage.fromContext(propagator.extract(Context.root(), headers("baggage", half), GETTER))
+                .getEntryValue("a"))
+        .hasSize(5000);
 
     var builder = Baggage.builder();
     for (int i = 0; i < 200; i++) {
