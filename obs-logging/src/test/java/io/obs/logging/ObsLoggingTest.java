@@ -91,6 +91,9 @@ class ObsLoggingTest {
 
   // The in-memory exporter forgets everything when it is shut down, so flush instead.
   private void flush(Observability obs) {
+    // Export is connected by the module's start(), on obs's start-up thread; until then events are
+    // kept for it, so a flush before that would find nothing to flush yet.
+    assertThat(obs.awaitStarted(Duration.ofSeconds(10))).isTrue();
     assertThat(writer().drain(Duration.ofSeconds(10))).isTrue();
     assertThat(
             ((OpenTelemetrySdk) obs.openTelemetry())
