@@ -346,19 +346,22 @@ class ObservabilityTest {
         .addMetricReader(metrics)
         .build();
     Tracer tracer = obs.tracer("t");
-    long worstNanos = 0;
-    for (int i = 0; i < 2_000; i++) {
+    long[] nanos = new long[2_000];
+    for (int i = 0; i < nanos.length; i++) {
       long start = System.nanoTime();
       tracer.spanBuilder("s").startSpan().end();
-      worstNanos = Math.max(worstNanos, System.nanoTime() - start);
+      nanos[i] = System.nanoTime() - start;
     }
+    java.util.Arrays.sort(nanos);
     ((io.opentelemetry.sdk.OpenTelemetrySdk) obs.openTelemetry()).getSdkTracerProvider()
         .forceFlush().join(5, java.util.concurrent.TimeUnit.SECONDS);
     var collected = metrics.collectAllMetrics();
     obs.close();
 
-    // Not a timing assertion of speed: a blocked exporter would stall for the export timeout.
-    assertThat(worstNanos).isLessThan(400_000_000L);
+    // Not a timing assertion of speed: an application thread that waited on the exporter would
+    // wait its 500 ms timeout once the queue is full, for most of the 2 000 spans. One slow span
+    // is a loaded machine (a GC, the JIT), not a wait, so the p99 is what is asserted.
+    assertThat(nanos[nanos.length * 99 / 100]).isLessThan(100_000_000L);
     assertThat(collected).anySatisfy(metric -> {
       assertThat(metric.getName()).isEqualTo("obs.exporter.items");
       assertThat(metric.getLongSumData().getPoints()).anySatisfy(point -> {

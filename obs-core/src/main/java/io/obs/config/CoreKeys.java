@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.config;
 
+import io.obs.internal.redact.Detectors;
+import io.obs.internal.redact.Redactor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -217,6 +219,57 @@ public final class CoreKeys {
           .alias("OTEL_LOGS_EXPORTER", CoreKeys::otelExporterName)
           .build();
 
+  public static final ConfigKey<Boolean> REDACTION_ENABLED =
+      ConfigKey.bool("redaction.enabled")
+          .defaultValue(true)
+          .description(
+              "Mask secrets and personal data in every signal before it is written or exported:"
+                  + " log lines and records, span names, attributes and events, metric labels.")
+          .build();
+
+  public static final ConfigKey<String> REDACTION_MODE =
+      ConfigKey.oneOf("redaction.mode", "mask", "hash")
+          .defaultValue("mask")
+          .description(
+              "mask replaces a finding with redaction.mask; hash with a stable keyed hash.")
+          .build();
+
+  public static final ConfigKey<String> REDACTION_MASK =
+      ConfigKey.string("redaction.mask")
+          .defaultValue("****")
+          .description("Replacement text in mask mode.")
+          .build();
+
+  public static final ConfigKey<List<String>> REDACTION_DETECTORS =
+      ConfigKey.list("redaction.detectors")
+          .defaultValue(Detectors.NAMES)
+          .allowedValues(Detectors.NAMES.toArray(String[]::new))
+          .description("Built-in detectors applied to messages and values.")
+          .build();
+
+  public static final ConfigKey<List<String>> REDACTION_PATTERNS =
+      ConfigKey.list("redaction.patterns")
+          .defaultValue(List.of())
+          .description("Extra Java regular expressions; every match is redacted.")
+          .build();
+
+  public static final ConfigKey<List<String>> REDACTION_DENYLIST =
+      ConfigKey.list("redaction.denylist")
+          .defaultValue(Redactor.DEFAULT_DENYLIST)
+          .description(
+              "Field, attribute and label names whose values are always redacted; a name matches"
+                  + " when, lower-cased without separators, it equals or ends with an entry.")
+          .build();
+
+  public static final ConfigKey<String> REDACTION_HASH_KEY =
+      ConfigKey.string("redaction.hash_key")
+          .defaultDescription("a random key per process")
+          .description(
+              "HMAC key for hash mode; set it (e.g. OBS_REDACTION_HASH_KEY) for hashes that"
+                  + " match across processes.")
+          .sensitive()
+          .build();
+
   public static final ConfigKey<Boolean> SERVER_ENABLED =
       ConfigKey.bool("server.enabled")
           .defaultValue(true)
@@ -318,6 +371,13 @@ public final class CoreKeys {
           METRICS_EXPORT_INTERVAL,
           LOGS_ENABLED,
           LOGS_EXPORTER,
+          REDACTION_ENABLED,
+          REDACTION_MODE,
+          REDACTION_MASK,
+          REDACTION_DETECTORS,
+          REDACTION_PATTERNS,
+          REDACTION_DENYLIST,
+          REDACTION_HASH_KEY,
           SERVER_ENABLED,
           SERVER_HOST,
           SERVER_PORT,

@@ -995,6 +995,14 @@ public final class ConfigLoader {
   }
 
   private String suggestionForEnv(String dotted) {
+    for (String[] move : MOVED) {
+      String old = move[0].replace('_', '.');
+      if (dotted.startsWith(old + ".")) {
+        String rest = dotted.substring(old.length());
+        return "; it moved with " + move[0] + ".* to OBS_"
+            + (move[1] + rest).replace('.', '_').toUpperCase(Locale.ROOT) + " (" + move[2] + ")";
+      }
+    }
     String best = null;
     int bestScore = Integer.MAX_VALUE;
     for (ConfigKey<?> key : keys.values()) {
@@ -1009,7 +1017,29 @@ public final class ConfigLoader {
         : "";
   }
 
+  /**
+   * Sections that moved, old prefix to new, with why: a key under the old prefix is named with its
+   * new place instead of a guess.
+   */
+  private static final String[][] MOVED = {
+    {"logs.redaction", "redaction", "it applies to logs, spans and metric labels alike"},
+  };
+
+  private static @Nullable String moved(String path) {
+    for (String[] move : MOVED) {
+      if (path.equals(move[0]) || path.startsWith(move[0] + ".")) {
+        return "'" + move[1] + path.substring(move[0].length()) + "' (moved from " + move[0]
+            + ".*: " + move[2] + ")";
+      }
+    }
+    return null;
+  }
+
   private String unknownKeyMessage(String path) {
+    String moved = moved(path);
+    if (moved != null) {
+      return "unknown key; it is now " + moved;
+    }
     Set<String> candidates = new TreeSet<>(keys.keySet());
     candidates.addAll(sections);
     String nearest = Suggestions.nearest(path, candidates);

@@ -5,6 +5,7 @@ import io.obs.config.ConfigKey;
 import io.obs.config.ConfigProblem;
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfig;
+import io.obs.internal.redact.Redaction;
 import io.obs.server.EndpointServer;
 import io.obs.server.ReadinessCheck;
 import io.obs.spi.ModuleContext;
@@ -19,9 +20,11 @@ import io.opentelemetry.sdk.resources.Resource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -104,7 +107,7 @@ public final class ObservabilityRuntime {
   // Module checks run only for enabled modules: a switched-off module's keys are not its concern.
   private static ObsConfig load(RuntimeRequest request, List<ObservabilityModule> modules) {
     return ConfigLoader.load(request, allKeys(modules), config -> {
-      List<ConfigProblem> problems = new ArrayList<>();
+      List<ConfigProblem> problems = new ArrayList<>(Redaction.validate(config));
       for (ObservabilityModule module : modules) {
         if (config.get(CoreKeys.moduleEnabled(module.name()))) {
           problems.addAll(module.validate(config));
@@ -278,6 +281,11 @@ public final class ObservabilityRuntime {
           @Override
           public <T> void publish(Class<T> type, T component) {
             components.putIfAbsent(type, type.cast(component));
+          }
+
+          @Override
+          public <T> void publishLazily(Class<T> type, Supplier<? extends T> factory) {
+            components.putIfAbsent(type, new LazyComponent<>(type, factory));
           }
         });
       } catch (RuntimeException | LinkageError e) {
@@ -577,6 +585,11 @@ public final class ObservabilityRuntime {
       }
 
       @Override
+      public <T> void publishLazily(Class<T> type, Supplier<? extends T> factory) {
+        ObservabilityRuntime.publishLazily(components, type, factory);
+      }
+
+      @Override
       public <T> Optional<T> component(Class<T> type) {
         return published(type);
       }
@@ -644,7 +657,45 @@ public final class ObservabilityRuntime {
 
   /** A component published so far, without waiting for a start still running. */
   public <T> Optional<T> published(Class<T> type) {
-    return Optional.ofNullable(type.cast(components.get(type)));
+    return published(components, type);
+  }
+
+  static <T> Optional<T> published(Map<Class<?>, Object> components, Class<T> type) {
+    Object found = components.get(type);
+    if (found instanceof LazyComponent<?> lazy) {
+      found = lazy.get();
+    }
+    return Optional.ofNullable(type.cast(found));
+  }
+
+  /** Adds a component built on first lookup to a runtime's components. */
+  static <T> void publishLazily(Map<Class<?>, Object> components, Class<T> type,
+      Supplier<? extends T> factory) {
+    if (components.putIfAbsent(type, new LazyComponent<>(type, factory)) != null) {
+      throw new IllegalStateException("a component of type " + type.getName()
+          + " is already published");
+    }
+  }
+
+  /** A component that is built when it is first looked up, once, by whichever thread asks. */
+  private static final class LazyComponent<T> {
+    private final Class<T> type;
+    private final Supplier<? extends T> factory;
+    private @Nullable T built;
+
+    LazyComponent(Class<T> type, Supplier<? extends T> factory) {
+      this.type = type;
+      this.factory = factory;
+    }
+
+    synchronized T get() {
+      T component = built;
+      if (component == null) {
+        component = type.cast(Objects.requireNonNull(factory.get(), "factory result"));
+        built = component;
+      }
+      return component;
+    }
   }
 
   /** Names of the started modules; waits for a start still running. */

@@ -63,6 +63,11 @@ final class SdkContributions implements SdkSetup {
     ObservabilityRuntime.publishComponent(components, type, component);
   }
 
+  @Override
+  public <T> void publishLazily(Class<T> type, java.util.function.Supplier<? extends T> factory) {
+    ObservabilityRuntime.publishLazily(components, type, factory);
+  }
+
   void setCurrentModule(String name) {
     this.currentModule = name;
   }

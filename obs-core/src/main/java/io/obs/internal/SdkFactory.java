@@ -3,6 +3,8 @@ package io.obs.internal;
 
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfig;
+import io.obs.internal.redact.Redaction;
+import io.obs.internal.redact.Redactor;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -40,6 +42,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -60,6 +63,7 @@ final class SdkFactory {
   private final List<String> destinations = new ArrayList<>();
   private final SelfTelemetry telemetry;
   private @Nullable SdkMeterProvider builtMeterProvider;
+  private final Supplier<Redactor> redaction;
 
   SdkFactory(ObsConfig config, Resource resource, SdkContributions contributions,
       RuntimeRequest request) {
@@ -69,6 +73,7 @@ final class SdkFactory {
     this.request = request;
     // Exporters are built before the meter provider exists; they count only after start-up.
     this.telemetry = new SelfTelemetry(() -> java.util.Objects.requireNonNull(builtMeterProvider));
+    this.redaction = Redaction.lazy(config);
   }
 
   Built build() {
@@ -132,7 +137,9 @@ final class SdkFactory {
   }
 
   private MetricReader periodic(MetricExporter exporter) {
-    return PeriodicMetricReader.builder(exporter)
+    return PeriodicMetricReader.builder(config.get(CoreKeys.REDACTION_ENABLED)
+            ? RedactingExporters.metrics(exporter, redaction)
+            : exporter)
         .setInterval(config.get(CoreKeys.METRICS_EXPORT_INTERVAL))
         .build();
   }
@@ -206,7 +213,7 @@ final class SdkFactory {
   private SpanProcessor batch(SpanExporter exporter, String name, SdkMeterProvider meterProvider) {
     SpanQueueBudget budget = new SpanQueueBudget(config.get(CoreKeys.TRACES_BATCH_QUEUE_BYTES),
         config.get(CoreKeys.TRACES_BATCH_QUEUE_SIZE), name, telemetry);
-    return budget.admitting(BatchSpanProcessor.builder(budget.releasing(exporter))
+    return budget.admitting(BatchSpanProcessor.builder(budget.releasing(redacting(exporter)))
         .setMaxQueueSize(config.get(CoreKeys.TRACES_BATCH_QUEUE_SIZE))
         .setMaxExportBatchSize(Math.min(config.get(CoreKeys.TRACES_BATCH_MAX_EXPORT_BATCH_SIZE),
             config.get(CoreKeys.TRACES_BATCH_QUEUE_SIZE)))
@@ -215,6 +222,13 @@ final class SdkFactory {
         .setMeterProvider(meterProvider)
         .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
         .build());
+  }
+
+  /** Every span leaves through the redaction policy, custom exporters' included. */
+  private SpanExporter redacting(SpanExporter exporter) {
+    return config.get(CoreKeys.REDACTION_ENABLED)
+        ? RedactingExporters.spans(exporter, redaction)
+        : exporter;
   }
 
   private @Nullable SpanExporter spanExporter(String name, SdkMeterProvider meterProvider) {
@@ -313,7 +327,10 @@ final class SdkFactory {
     }
     exporters.addAll(request.logRecordExporters());
     for (LogRecordExporter exporter : exporters) {
-      LogRecordProcessor processor = BatchLogRecordProcessor.builder(exporter)
+      LogRecordProcessor processor = BatchLogRecordProcessor.builder(
+              config.get(CoreKeys.REDACTION_ENABLED)
+                  ? RedactingExporters.logs(exporter, redaction)
+                  : exporter)
           .setScheduleDelay(config.get(CoreKeys.TRACES_BATCH_SCHEDULE_DELAY))
           .setMeterProvider(meterProvider)
           .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)

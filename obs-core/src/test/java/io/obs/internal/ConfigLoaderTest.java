@@ -10,6 +10,7 @@ import io.obs.config.ConfigProblem;
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfig;
 import io.obs.config.ObsConfigException;
+import io.obs.internal.redact.Redaction;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,35 @@ class ConfigLoaderTest {
       assertThat(problem.message()).contains("unknown key")
           .contains("did you mean 'service.environment'?");
     });
+  }
+
+  @Test
+  void aKeyOfAMovedSectionNamesItsNewPlace() {
+    ObsConfigException error = failure("""
+        logs:
+          redaction:
+            mask: "[hidden]"
+        """);
+
+    assertThat(error.problems()).singleElement().satisfies(problem -> {
+      assertThat(problem.location()).isEqualTo("<inline>:2:3");
+      assertThat(problem.key()).isEqualTo("logs.redaction");
+      assertThat(problem.message()).contains("it is now 'redaction' (moved from logs.redaction.*");
+    });
+  }
+
+  @Test
+  void aBadRedactionPatternIsAProblemOfItsKey() {
+    ConfigProblem problem =
+        Redaction.validate(
+                ConfigLoader.load(
+                    request("redaction:\n  patterns: ['ok-\\\\d+', '(unclosed']\n", Map.of(),
+                        Map.of(), Map.of()),
+                    keys()))
+            .get(0);
+    assertThat(problem.key()).isEqualTo("redaction.patterns");
+    assertThat(problem.location()).isEqualTo("<inline>:2:13");
+    assertThat(problem.message()).contains("'(unclosed' is not a valid regular expression");
   }
 
   @Test

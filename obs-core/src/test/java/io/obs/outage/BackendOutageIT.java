@@ -180,8 +180,11 @@ class BackendOutageIT {
       }
       assertThat(dropped + failed + delivered).isEqualTo(produced);
       assertThat(dropped).as("the outage overflowed the bounded queue").isPositive();
-      // After the restart, everything accepted reached the new receiver, including what waited.
-      assertThat(arrived).isPositive().isLessThanOrEqualTo(delivered);
+      // After the restart, export resumes. An export that timed out on obs's side is counted as
+      // failed although the slow receiver may still have taken it, so what arrived is bounded by
+      // what was delivered or failed, not by what was delivered alone.
+      assertThat(delivered).isPositive();
+      assertThat(arrived).isPositive().isLessThanOrEqualTo(delivered + failed);
     } finally {
       obs.close();
       stop(receiver);

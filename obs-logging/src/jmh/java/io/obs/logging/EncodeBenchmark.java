@@ -5,12 +5,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import io.obs.internal.redact.Detectors;
+import io.obs.internal.redact.Redactor;
 import io.obs.logging.internal.JsonFormat;
 import io.obs.logging.internal.LogSettings;
-import io.obs.logging.internal.LoggingKeys;
 import io.obs.logging.internal.PreparedEvent;
-import io.obs.logging.internal.redact.Detectors;
-import io.obs.logging.internal.redact.Redactor;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -145,8 +144,8 @@ public class EncodeBenchmark {
             .setService("checkout", "1.4.2", "prod")
             .setRedactor(
                 Redactor.builder()
-                    .addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES))
-                    .addDenied(LoggingKeys.DEFAULT_DENYLIST)
+                    .addDetectors(Detectors.builtIn(Detectors.NAMES))
+                    .addDenied(Redactor.DEFAULT_DENYLIST)
                     .build())
             .build();
     obsFormat = new JsonFormat(context, settings);

@@ -93,7 +93,11 @@ class ObsLoggingTest {
   private void flush(Observability obs) {
     // Export is connected by the module's start(), on obs's start-up thread; until then events are
     // kept for it, so a flush before that would find nothing to flush yet.
-    assertThat(obs.awaitStarted(Duration.ofSeconds(10))).isTrue();
+    try {
+      assertThat(obs.awaitStarted(Duration.ofSeconds(10))).isTrue();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
     assertThat(writer().drain(Duration.ofSeconds(10))).isTrue();
     assertThat(
             ((OpenTelemetrySdk) obs.openTelemetry())
@@ -282,7 +286,7 @@ class ObsLoggingTest {
                 obs()
                     .set("logs.levels", "com.x=loud")
                     .set("logs.fields", "nope=x")
-                    .set("logs.redaction.patterns", "[unclosed")
+                    .set("redaction.patterns", "[unclosed")
                     .set("server.port", "-1")
                     .build())
         .isInstanceOf(ObsConfigException.class)

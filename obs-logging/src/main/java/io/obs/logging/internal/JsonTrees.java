@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
-import io.obs.logging.internal.redact.TextLimits;
 import io.opentelemetry.api.common.AttributesBuilder;
 import java.io.IOException;
 import java.util.Map;

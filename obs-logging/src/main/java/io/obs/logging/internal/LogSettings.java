@@ -7,9 +7,9 @@ import io.obs.config.ConfigProblem;
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfig;
 import io.obs.config.ObsConfigException;
-import io.obs.logging.internal.redact.Detectors;
-import io.obs.logging.internal.redact.Redactor;
-import io.obs.logging.internal.redact.TextLimits;
+import io.obs.internal.redact.Detectors;
+import io.obs.internal.redact.Redaction;
+import io.obs.internal.redact.Redactor;
 import io.obs.logging.LogFields;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +23,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -197,42 +195,9 @@ public final class LogSettings {
     }
     b.levels.putAll(levels);
 
-    if (!buildRedactor) {
-      List<String> patterns =
-          config.get(LoggingKeys.REDACTION_ENABLED)
-              ? config.get(LoggingKeys.REDACTION_PATTERNS)
-              : List.of();
-      for (String regex : patterns) {
-        try {
-          Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-          problems.add(invalidPattern(config, regex, e));
-        }
-      }
-    } else if (config.get(LoggingKeys.REDACTION_ENABLED)) {
-      Redactor.Builder redactor =
-          Redactor.builder()
-              .addDetectors(Detectors.builtIn(config.get(LoggingKeys.REDACTION_DETECTORS)))
-              .addDenied(config.get(LoggingKeys.REDACTION_DENYLIST))
-              .setMask(config.get(LoggingKeys.REDACTION_MASK))
-              .setMode(
-                  config.get(LoggingKeys.REDACTION_MODE).equalsIgnoreCase("hash")
-                      ? Redactor.Mode.HASH
-                      : Redactor.Mode.MASK);
-      String hashKey = config.find(LoggingKeys.REDACTION_HASH_KEY).orElse("");
-      if (!hashKey.isEmpty()) {
-        redactor.setHashKey(hashKey);
-      }
-      for (String regex : config.get(LoggingKeys.REDACTION_PATTERNS)) {
-        try {
-          redactor.addDetector(Detectors.userPattern(Pattern.compile(regex)));
-        } catch (PatternSyntaxException e) {
-          problems.add(invalidPattern(config, regex, e));
-        }
-      }
-      b.setRedactor(redactor.build());
-    } else {
-      b.setRedactor(Redactor.disabled());
+    // Patterns are checked by obs-core (Redaction.validate), with every other problem.
+    if (buildRedactor) {
+      b.setRedactor(Redaction.from(config));
     }
     b.setMaxMessageLength(config.get(LoggingKeys.MAX_MESSAGE_LENGTH));
     b.setTruncationMarker(config.get(LoggingKeys.TRUNCATION_MARKER));
@@ -249,14 +214,6 @@ public final class LogSettings {
     b.environment = config.find(CoreKeys.SERVICE_ENVIRONMENT).orElse(null);
     b.setBaggageKeys(config.get(CoreKeys.TRACES_BAGGAGE_ATTRIBUTES));
     return b.build();
-  }
-
-  private static ConfigProblem invalidPattern(
-      ObsConfig config, String regex, PatternSyntaxException e) {
-    return problem(
-        config,
-        LoggingKeys.REDACTION_PATTERNS,
-        "'" + regex + "' is not a valid regular expression: " + e.getDescription());
   }
 
   private static ConfigProblem problem(ObsConfig config, ConfigKey<?> key, String message) {

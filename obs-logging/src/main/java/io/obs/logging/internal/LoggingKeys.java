@@ -2,8 +2,6 @@
 package io.obs.logging.internal;
 
 import io.obs.config.ConfigKey;
-import io.obs.logging.internal.redact.Detectors;
-import io.obs.logging.internal.redact.Redactor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -87,59 +85,6 @@ public final class LoggingKeys {
           .description("Stack frames written per throwable (causes included) in error.stack_trace.")
           .build();
 
-  public static final ConfigKey<Boolean> REDACTION_ENABLED =
-      ConfigKey.bool("logs.redaction.enabled")
-          .defaultValue(true)
-          .description("Mask secrets and personal data before anything is written or exported.")
-          .build();
-
-  public static final ConfigKey<String> REDACTION_MODE =
-      ConfigKey.oneOf("logs.redaction.mode", "mask", "hash")
-          .defaultValue("mask")
-          .description(
-              "mask replaces a finding with logs.redaction.mask; hash with a stable keyed hash.")
-          .build();
-
-  public static final ConfigKey<String> REDACTION_MASK =
-      ConfigKey.string("logs.redaction.mask")
-          .defaultValue("****")
-          .description("Replacement text in mask mode.")
-          .build();
-
-  public static final List<String> DETECTOR_NAMES = Detectors.NAMES;
-
-  public static final ConfigKey<List<String>> REDACTION_DETECTORS =
-      ConfigKey.list("logs.redaction.detectors")
-          .defaultValue(DETECTOR_NAMES)
-          .allowedValues(DETECTOR_NAMES.toArray(String[]::new))
-          .description("Built-in detectors applied to messages and values.")
-          .build();
-
-  public static final ConfigKey<List<String>> REDACTION_PATTERNS =
-      ConfigKey.list("logs.redaction.patterns")
-          .defaultValue(List.of())
-          .description("Extra Java regular expressions; every match is redacted.")
-          .build();
-
-  public static final List<String> DEFAULT_DENYLIST = Redactor.DEFAULT_DENYLIST;
-
-  public static final ConfigKey<List<String>> REDACTION_DENYLIST =
-      ConfigKey.list("logs.redaction.denylist")
-          .defaultValue(DEFAULT_DENYLIST)
-          .description(
-              "Field names whose values are always redacted; a name matches when, lower-cased"
-                  + " without separators, it equals or ends with an entry.")
-          .build();
-
-  public static final ConfigKey<String> REDACTION_HASH_KEY =
-      ConfigKey.string("logs.redaction.hash_key")
-          .defaultDescription("a random key per process")
-          .description(
-              "HMAC key for hash mode; set it (e.g. OBS_LOGS_REDACTION_HASH_KEY) for hashes that"
-                  + " match across processes.")
-          .sensitive()
-          .build();
-
   public static final List<ConfigKey<?>> ALL =
       List.of(
           FORMAT,
@@ -152,14 +97,7 @@ public final class LoggingKeys {
           PREINIT_BUFFER_SIZE,
           MAX_MESSAGE_LENGTH,
           TRUNCATION_MARKER,
-          STACK_TRACE_MAX_DEPTH,
-          REDACTION_ENABLED,
-          REDACTION_MODE,
-          REDACTION_MASK,
-          REDACTION_DETECTORS,
-          REDACTION_PATTERNS,
-          REDACTION_DENYLIST,
-          REDACTION_HASH_KEY);
+          STACK_TRACE_MAX_DEPTH);
 
   private LoggingKeys() {}
 }

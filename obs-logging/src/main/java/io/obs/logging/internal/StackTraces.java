@@ -3,7 +3,6 @@ package io.obs.logging.internal;
 
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
-import io.obs.logging.internal.redact.TextLimits;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;

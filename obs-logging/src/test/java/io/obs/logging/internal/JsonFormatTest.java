@@ -9,6 +9,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.obs.internal.redact.Detectors;
+import io.obs.internal.redact.Redactor;
 import io.obs.logging.LogFields;
 import io.obs.logging.internal.json.BaggageJsonProvider;
 import io.obs.logging.internal.json.CoreFieldsJsonProvider;
@@ -19,8 +21,6 @@ import io.obs.logging.internal.json.ResourceJsonProvider;
 import io.obs.logging.internal.json.StructuredFieldsJsonProvider;
 import io.obs.logging.internal.json.TimestampJsonProvider;
 import io.obs.logging.internal.json.TraceContextJsonProvider;
-import io.obs.logging.internal.redact.Detectors;
-import io.obs.logging.internal.redact.Redactor;
 import io.obs.logging.testing.TestEvents;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -37,9 +37,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import net.logstash.logback.argument.StructuredArguments;
 import net.logstash.logback.composite.JsonProviders;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
-import net.logstash.logback.argument.StructuredArguments;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.KeyValuePair;
 
@@ -53,8 +53,8 @@ class JsonFormatTest {
         .setService("checkout", "2.0.0", "staging")
         .setRedactor(
             Redactor.builder()
-                .addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES))
-                .addDenied(LoggingKeys.DEFAULT_DENYLIST)
+                .addDetectors(Detectors.builtIn(Detectors.NAMES))
+                .addDenied(Redactor.DEFAULT_DENYLIST)
                 .build());
   }
 

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.obs.logging.internal.redact.TextLimits;
 import io.obs.logging.testing.TestEvents;
 import io.obs.logging.testing.TextLines;
 import io.opentelemetry.api.baggage.Baggage;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.spi.LoggingEvent;
-import io.obs.logging.internal.redact.Detectors;
-import io.obs.logging.internal.redact.Redactor;
+import io.obs.internal.redact.Detectors;
+import io.obs.internal.redact.Redactor;
 import io.opentelemetry.context.Context;
 import java.util.Collections;
 import java.util.HashMap;
@@ -48,8 +48,8 @@ class LogSettingsTest {
     LogSettings settings =
         LogSettings.builder()
             .setRedactor(
-                io.obs.logging.internal.redact.Redactor.builder()
-                    .addDenied(LoggingKeys.DEFAULT_DENYLIST)
+                io.obs.internal.redact.Redactor.builder()
+                    .addDenied(Redactor.DEFAULT_DENYLIST)
                     .build())
             .build();
     Map<String, String> first = Map.of("user", "u1", "password", "x", "trace_id", "t");
@@ -65,8 +65,8 @@ class LogSettingsTest {
     return LogSettings.builder()
         .setRedactor(
             Redactor.builder()
-                .addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES))
-                .addDenied(LoggingKeys.DEFAULT_DENYLIST)
+                .addDetectors(Detectors.builtIn(Detectors.NAMES))
+                .addDenied(Redactor.DEFAULT_DENYLIST)
                 .build())
         .build();
   }

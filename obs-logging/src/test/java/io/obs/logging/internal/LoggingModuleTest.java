@@ -24,10 +24,9 @@ class LoggingModuleTest {
                 config(
                     Map.of(
                         "logs.levels", Map.of("com.x", "loud", "com.y", "warn"),
-                        "logs.fields", Map.of("trace_id", "span_id"),
-                        "logs.redaction.patterns", List.of("ok-\\d+", "(unclosed"))));
+                        "logs.fields", Map.of("trace_id", "span_id"))));
     assertThat(problems).extracting(ConfigProblem::key)
-        .containsExactlyInAnyOrder("logs.fields", "logs.levels", "logs.redaction.patterns");
+        .containsExactlyInAnyOrder("logs.fields", "logs.levels");
     assertThat(problems)
         .filteredOn(p -> p.key().equals("logs.levels"))
         .singleElement()

@@ -4,9 +4,8 @@ package io.obs.logging.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.obs.logging.internal.redact.Detectors;
-import io.obs.logging.internal.redact.Redactor;
-import io.obs.logging.internal.redact.TextLimits;
+import io.obs.internal.redact.Detectors;
+import io.obs.internal.redact.Redactor;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import io.obs.logging.internal.redact.Detectors;
-import io.obs.logging.internal.redact.Redactor;
+import io.obs.internal.redact.Detectors;
+import io.obs.internal.redact.Redactor;
 import io.obs.logging.testing.TextLines;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
@@ -32,7 +32,7 @@ class TextFormatTest {
           .setJson(false)
           .setRedactor(
               Redactor.builder()
-                  .addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES))
+                  .addDetectors(Detectors.builtIn(Detectors.NAMES))
                   .build())
           .build();
 

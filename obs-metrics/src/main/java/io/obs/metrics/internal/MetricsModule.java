@@ -7,16 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -24,10 +17,12 @@ import io.obs.config.ConfigKey;
 import io.obs.config.ConfigProblem;
 import io.obs.config.CoreKeys;
 import io.obs.config.ObsConfig;
+import io.obs.internal.Dependencies;
+import io.obs.internal.redact.Redaction;
+import io.obs.internal.redact.Redactor;
 import io.obs.metrics.MetricsKeys;
 import io.obs.metrics.ObsMetrics;
 import io.obs.server.EndpointServer;
-import io.obs.internal.Dependencies;
 import io.obs.spi.Components;
 import io.obs.spi.ModuleContext;
 import io.obs.spi.ObservabilityModule;
@@ -47,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -168,6 +164,10 @@ public final class MetricsModule implements ObservabilityModule {
       }
     }
     MeterRegistry top = children.size() == 1 ? children.get(0) : composite(children);
+    Supplier<Redactor> redaction = Redaction.lazy(config);
+    if (config.get(CoreKeys.REDACTION_ENABLED)) {
+      top.config().meterFilter(new RedactedTags(redaction));
+    }
     registry = top;
     if (enabled) {
       jvmMetrics = new JvmMetricsBinder(config);
@@ -188,7 +188,7 @@ public final class MetricsModule implements ObservabilityModule {
         // OpenTelemetry instruments join the same scrape from the start: whoever scrapes the
         // registry directly (Spring Boot's /actuator/prometheus) sees them as soon as it can.
         prometheusRegistry.register(
-            new OtelCollector(reader, commonLabels, micrometerNames(prometheus)));
+            new OtelCollector(reader, commonLabels, micrometerNames(prometheus), redaction));
       }
       setup.publish(PrometheusMeterRegistry.class, prometheus);
       setup.publish(PrometheusRegistry.class, prometheusRegistry);
@@ -198,9 +198,35 @@ public final class MetricsModule implements ObservabilityModule {
   /** Working no-op components: the same application code runs with metrics switched off. */
   @Override
   public void publishDisabled(Components components) {
-    MeterRegistry noop = new CompositeMeterRegistry(); // no child: every meter records nothing
-    components.publish(MeterRegistry.class, noop);
-    components.publish(ObsMetrics.class, ObsMetrics.builder(noop).build());
+    // Built on first lookup: Micrometer's first registry starts the logging back end (its own
+    // logger), which an application with telemetry off should not pay for in init().
+    NoopMetrics noop = new NoopMetrics();
+    components.publishLazily(MeterRegistry.class, noop::registry);
+    components.publishLazily(ObsMetrics.class, noop::metrics);
+  }
+
+  /** One no-op registry (no child: every meter records nothing) and ObsMetrics over it. */
+  private static final class NoopMetrics {
+    private @Nullable MeterRegistry registry;
+    private @Nullable ObsMetrics metrics;
+
+    synchronized MeterRegistry registry() {
+      MeterRegistry built = registry;
+      if (built == null) {
+        built = new CompositeMeterRegistry();
+        registry = built;
+      }
+      return built;
+    }
+
+    synchronized ObsMetrics metrics() {
+      ObsMetrics built = metrics;
+      if (built == null) {
+        built = ObsMetrics.builder(registry()).build();
+        metrics = built;
+      }
+      return built;
+    }
   }
 
   private static ObsMetrics metrics(

@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.metrics.internal;
 
+import io.obs.internal.redact.Redactor;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class OtelCollector implements MultiCollector {
 
   private final MultiCollector source;
   private final Labels commonLabels;
+  private final Supplier<Redactor> redaction;
   private final Supplier<Set<String>> takenNames;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
@@ -49,7 +51,9 @@ public final class OtelCollector implements MultiCollector {
    * @param takenNames {@link #familyName normalised} names exposed by Micrometer
    */
   public OtelCollector(
-      MultiCollector source, Map<String, String> commonLabels, Supplier<Set<String>> takenNames) {
+      MultiCollector source, Map<String, String> commonLabels, Supplier<Set<String>> takenNames,
+      Supplier<Redactor> redaction) {
+    this.redaction = redaction;
     this.source = source;
     Labels.Builder labels = Labels.builder();
     commonLabels.forEach(labels::label);
@@ -105,7 +109,7 @@ public final class OtelCollector implements MultiCollector {
   private MetricSnapshot relabel(MetricSnapshot snapshot) {
     MetricMetadata metadata = snapshot.getMetadata();
     boolean needsHelp = metadata.getHelp() == null || metadata.getHelp().isBlank();
-    if (commonLabels.isEmpty() && !needsHelp) {
+    if (commonLabels.isEmpty() && !needsHelp && !redaction.get().isEnabled()) {
       return snapshot;
     }
     if (needsHelp) {
@@ -188,7 +192,7 @@ public final class OtelCollector implements MultiCollector {
   }
 
   private Labels labels(Labels own) {
-    Labels merged = own;
+    Labels merged = redacted(own);
     for (int i = 0; i < commonLabels.size(); i++) {
       // An instrument's own attribute of the same name wins; a duplicate would fail the scrape.
       if (!merged.contains(commonLabels.getName(i))) {
@@ -196,5 +200,29 @@ public final class OtelCollector implements MultiCollector {
       }
     }
     return merged;
+  }
+
+  /** The attribute values with the redaction policy applied, as obs's Micrometer meters get it. */
+  private Labels redacted(Labels own) {
+    Redactor redactor = redaction.get();
+    if (!redactor.isEnabled()) {
+      return own;
+    }
+    Labels.Builder changed = null;
+    for (int i = 0; i < own.size(); i++) {
+      String name = own.getName(i);
+      String value = own.getValue(i);
+      String clean = redactor.isReplacement(value) ? value : redactor.redactField(name, value);
+      if (clean != value && changed == null) {
+        changed = Labels.builder();
+        for (int j = 0; j < i; j++) {
+          changed.label(own.getName(j), own.getValue(j));
+        }
+      }
+      if (changed != null) {
+        changed.label(name, clean);
+      }
+    }
+    return changed == null ? own : changed.build();
   }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.obs.internal.redact.Redactor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -103,7 +104,7 @@ class ExemplarTest {
         histogram.record(0.2, unsampledRoute);
       }
       PrometheusRegistry registry = new PrometheusRegistry();
-      registry.register(new OtelCollector(reader, Map.of("service", "checkout"), Set::of));
+      registry.register(new OtelCollector(reader, Map.of("service", "checkout"), Set::of, Redactor::disabled));
 
       String text =
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, io.micrometer.core.instrument.Clock.SYSTEM)

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.obs.Observability;
 import io.obs.metrics.ObsMetrics;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,6 +97,36 @@ class MetricsModuleTest {
       assertThat(text).contains("refunds_total{team=\"payments\"} 1.0");
       assertThat(text).containsPattern("lib_calls_total\\{otel_scope_name=\"lib\",team=\"payments\"} 1\\.0");
       assertThat(text).doesNotContain("service=\"checkout\"").doesNotContain("zone=");
+    }
+  }
+
+  @Test
+  void labelValuesLeaveRedactedLikeLogsAndSpans() {
+    try (Observability obs = start(Map.of())) {
+      obs.component(MeterRegistry.class).orElseThrow()
+          .counter("signups", "email", "alice@example.com", "session_token", "t-1", "plan", "pro")
+          .increment();
+      obs.meter("lib").counterBuilder("lib.logins").build()
+          .add(1, Attributes.of(AttributeKey.stringKey("user"), "bob@example.com",
+              AttributeKey.stringKey("card"), "4111 1111 1111 1111"));
+
+      String text = scrape(obs);
+      assertThat(text).doesNotContain("alice@example.com", "bob@example.com", "t-1", "4111");
+      assertThat(text).contains("signups_total{email=\"****\",env=\"test\",plan=\"pro\","
+          + "service=\"checkout\",session_token=\"****\"} 1.0");
+      assertThat(text).containsPattern(
+          "lib_logins_total\\{card=\"\\*{4}\",env=\"test\",otel_scope_name=\"lib\","
+              + "service=\"checkout\",user=\"\\*{4}\"} 1\\.0");
+    }
+  }
+
+  @Test
+  void redactionCanBeSwitchedOffForMetricLabels() {
+    try (Observability obs = start(Map.of("redaction.enabled", "false"))) {
+      obs.component(MeterRegistry.class).orElseThrow()
+          .counter("signups", "email", "alice@example.com").increment();
+      assertThat(scrape(obs))
+          .contains("signups_total{email=\"alice@example.com\",env=\"test\",service=\"checkout\"} 1.0");
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.obs.internal.redact.Redactor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
@@ -34,7 +35,7 @@ class OtelCollectorTest {
   void everyOpenTelemetrySeriesGetsCommonLabelsAndHelp() {
     provider.get("lib").counterBuilder("obs.exporter.items").setUnit("{item}").build().add(2);
     provider.get("lib").gaugeBuilder("pool.usage").buildWithCallback(g -> g.record(0.5));
-    micrometer.getPrometheusRegistry().register(new OtelCollector(reader, labels(), Set::of));
+    micrometer.getPrometheusRegistry().register(new OtelCollector(reader, labels(), Set::of, Redactor::disabled));
 
     String text = micrometer.scrape();
     assertThat(text).containsPattern("obs_exporter_items_total\\{.*env=\"prod\".*service=\"checkout\".*} 2\\.0");
@@ -51,7 +52,7 @@ class OtelCollectorTest {
         .counterBuilder("calls")
         .build()
         .add(1, Attributes.of(AttributeKey.stringKey("service"), "payments"));
-    micrometer.getPrometheusRegistry().register(new OtelCollector(reader, labels(), Set::of));
+    micrometer.getPrometheusRegistry().register(new OtelCollector(reader, labels(), Set::of, Redactor::disabled));
 
     String text = micrometer.scrape();
     assertThat(text).containsPattern("calls_total\\{.*service=\"payments\"");
@@ -65,7 +66,7 @@ class OtelCollectorTest {
     provider.get("lib").counterBuilder("jobs.failed").build().add(1);
     micrometer
         .getPrometheusRegistry()
-        .register(new OtelCollector(reader, labels(), () -> Set.of("jobs_done")));
+        .register(new OtelCollector(reader, labels(), () -> Set.of("jobs_done"), Redactor::disabled));
 
     String text = micrometer.scrape();
     assertThat(text).contains("jobs_done_total 5.0");

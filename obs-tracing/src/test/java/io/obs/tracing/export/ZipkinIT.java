@@ -44,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -156,13 +157,21 @@ class ZipkinIT {
 
   /** One request through both services, under a root span; returns the trace id. */
   private String order(HttpClient traced, String requestId) throws Exception {
+    return order(traced, requestId, "/orders/7", "tenant-id=acme", null);
+  }
+
+  private String order(HttpClient traced, String requestId, String pathAndQuery, String baggage,
+      @Nullable Throwable rootError) throws Exception {
     Tracer tracer = obs.tracer("zipkin-it");
     Span root = tracer.spanBuilder("place-order").startSpan();
+    if (rootError != null) {
+      root.recordException(rootError);
+    }
     try (Scope ignored = root.makeCurrent()) {
       HttpResponse<String> response = traced.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + frontend.getAddress().getPort() + "/orders/7"))
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + frontend.getAddress().getPort() + pathAndQuery))
               .header("X-Request-ID", requestId)
-              .header("baggage", "tenant-id=acme")
+              .header("baggage", baggage)
               .timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
@@ -302,6 +311,28 @@ class ZipkinIT {
     assertThat(front.at("/tags/tenant-id").asText()).isEqualTo("acme");
     assertThat(back.at("/tags/tenant-id").asText()).isEqualTo("acme");
     assertThat(back.at("/tags/http.route").asText()).isEqualTo("/inventory/{sku}");
+
+    // 1b. What logs mask is masked in the trace too: a card number in the path, an e-mail in
+    // the query and in allow-listed baggage, a password and an e-mail in an exception message.
+    String card = "4111111111111111";
+    String secretTrace = order(traced, "zipkin-req-secrets",
+        "/orders/" + card + "?notify=alice@example.com", "tenant-id=alice%40example.com",
+        new IllegalStateException("login failed: password=hunter2 for bob@example.com"));
+    JsonNode secrets = awaitTrace(port, secretTrace, 6);
+    assertThat(secrets.toString())
+        .doesNotContain(card, "alice@example.com", "alice%40example.com", "hunter2",
+            "bob@example.com");
+    Map<String, JsonNode> secretsByName = new HashMap<>();
+    for (JsonNode span : secrets) {
+      secretsByName.put(span.get("name").asText() + "/" + span.path("kind").asText("LOCAL"), span);
+    }
+    JsonNode secretFront = secretsByName.get("get /orders/{id}/SERVER");
+    assertThat(secretFront.at("/tags/url.path").asText()).isEqualTo("/orders/****");
+    assertThat(secretFront.at("/tags/tenant-id").asText()).isEqualTo("****");
+    assertThat(secretsByName.get("get/CLIENT").at("/tags/url.full").asText())
+        .endsWith("/orders/****?notify=REDACTED");
+    assertThat(secretsByName.get("place-order/LOCAL").at("/annotations/0/value").asText())
+        .contains("password=****", "for ****");
 
     // 2. Zipkin goes away; the application keeps producing spans and never waits for it.
     stopZipkin();

@@ -8,12 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import io.obs.RequestContext;
+import io.obs.internal.redact.Detectors;
+import io.obs.internal.redact.Redactor;
 import io.obs.logging.internal.FieldNames;
 import io.obs.logging.internal.LogSettings;
-import io.obs.logging.internal.LoggingKeys;
 import io.obs.logging.internal.PreparedEvent;
-import io.obs.logging.internal.redact.Detectors;
-import io.obs.logging.internal.redact.Redactor;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -40,8 +39,8 @@ class JsonProvidersTest {
           .setBaggageKeys(List.of("tenant.id", "session.token"))
           .setRedactor(
               Redactor.builder()
-                  .addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES))
-                  .addDenied(LoggingKeys.DEFAULT_DENYLIST)
+                  .addDetectors(Detectors.builtIn(Detectors.NAMES))
+                  .addDenied(Redactor.DEFAULT_DENYLIST)
                   .build())
           .setStackTraceDepth(2)
           .build();

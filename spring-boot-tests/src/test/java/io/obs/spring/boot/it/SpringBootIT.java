@@ -273,7 +273,7 @@ class SpringBootIT {
         "--spring.config.name=order", "--spring.application.name=custom-service",
         "--logging.config=classpath:custom/logback-spring.xml",
         "--spring.profiles.active=debug",
-        "--obs.logs.redaction.mask=[hidden]",
+        "--obs.redaction.mask=[hidden]",
         "--obs.logs.levels.org.springframework.web=warn",
         "--server.port=" + port, "--obs.server.port=0",
         "--inventory.url=http://127.0.0.1:" + inventoryPort), Map.of())) {

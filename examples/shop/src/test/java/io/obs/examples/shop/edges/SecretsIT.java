@@ -65,7 +65,7 @@ class SecretsIT {
           "OTEL_LOGS_EXPORTER", "otlp",
           "OTEL_METRICS_EXPORTER", "otlp",
           "OBS_METRICS_EXPORTER", "both",
-          "OBS_LOGS_REDACTION_HASH_KEY", HASH_KEY,
+          "OBS_REDACTION_HASH_KEY", HASH_KEY,
           "OBS_SERVER_ENABLED", "false"));
 
       assertThat(output).contains("configuration: ObsConfig").contains("login with")

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.obs.logging.internal.redact;
+package io.obs.internal.redact;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  */
 public interface Detector {
 
-  /** Short name used in configuration ({@code logs.redaction.detectors}). */
+  /** Short name used in configuration ({@code redaction.detectors}). */
   String name();
 
   /**

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.obs.logging.internal.redact;
+package io.obs.logging.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.obs.logging.internal.LoggingKeys;
+import io.obs.internal.redact.Detectors;
+import io.obs.internal.redact.Redactor;
 import org.junit.jupiter.api.Test;
 
 class TextLimitsTest {
 
   private final TextLimits limits =
       new TextLimits(
-          Redactor.builder().addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES)).build(),
+          Redactor.builder().addDetectors(Detectors.builtIn(Detectors.NAMES)).build(),
           100,
           "...[cut]");
 
@@ -67,7 +68,7 @@ class TextLimitsTest {
   void deniedFieldIsReplacedEvenWhenItLooksHarmless() {
     TextLimits denying =
         new TextLimits(
-            Redactor.builder().addDenied(LoggingKeys.DEFAULT_DENYLIST).build(), 100, "~");
+            Redactor.builder().addDenied(Redactor.DEFAULT_DENYLIST).build(), 100, "~");
     assertThat(denying.cleanField("Authorization", "Basic x")).isEqualTo("****");
     assertThat(denying.cleanField("user", "bob")).isEqualTo("bob");
   }

@@ -2,6 +2,6 @@
 
 /** Internal: not for use outside obs. */
 @NullMarked
-package io.obs.logging.internal.redact;
+package io.obs.internal.redact;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.obs.logging.internal.redact;
+package io.obs.internal.redact;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -31,7 +31,7 @@ public final class Redactor {
     HASH
   }
 
-  /** Field names whose values are hidden by default ({@code logs.redaction.denylist}). */
+  /** Field names whose values are hidden by default ({@code redaction.denylist}). */
   public static final List<String> DEFAULT_DENYLIST =
       List.of(
           "password",
@@ -138,12 +138,12 @@ public final class Redactor {
   }
 
   /** Whether {@link #redact(String, int)} wants the {@link Prescan} flags of its text. */
-  boolean usesPrescan() {
+  public boolean usesPrescan() {
     return enabled && needsPrescan;
   }
 
   /** {@link #redact(String)} with the text's {@link Prescan} flags already computed. */
-  String redact(String text, int flags) {
+  public String redact(String text, int flags) {
     if (!enabled || text.isEmpty()) {
       return text;
     }
@@ -214,6 +214,29 @@ public final class Redactor {
     }
     return isDenied(fieldName) ? replace(value) : redact(value);
   }
+
+  /**
+   * Whether the text is exactly what {@link #replace} writes (the mask, or a keyed hash): a value
+   * redacted once already, which must not be redacted again.
+   */
+  public boolean isReplacement(String text) {
+    if (text.equals(mask)) {
+      return true;
+    }
+    if (mode != Mode.HASH || text.length() != HASH_LENGTH || !text.startsWith("[hash:")
+        || text.charAt(HASH_LENGTH - 1) != ']') {
+      return false;
+    }
+    for (int i = 6; i < HASH_LENGTH - 1; i++) {
+      if (Character.digit(text.charAt(i), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [hash:} + 12 hex digits + {@code ]}. */
+  private static final int HASH_LENGTH = 19;
 
   /** The replacement for one secret value: the mask, or its keyed hash. */
   public String replace(String secret) {
@@ -308,12 +331,22 @@ public final class Redactor {
     public Redactor build() {
       byte[] key = hashKey;
       if (key == null && mode == Mode.HASH) {
-        // Drawn only when it is used: seeding SecureRandom is noticeable at start-up, and the
-        // default mask mode never needs a key.
-        key = new byte[32];
-        new SecureRandom().nextBytes(key);
+        key = ProcessKey.KEY;
       }
       return new Redactor(true, detectors, denylist, mode, mask, key);
+    }
+  }
+
+  /**
+   * The hash key when none is configured: one per process, so that every signal (a log line, a
+   * span attribute, a metric label) hashes the same value alike. Drawn only when first used:
+   * seeding SecureRandom is noticeable at start-up, and the default mask mode never needs a key.
+   */
+  private static final class ProcessKey {
+    static final byte[] KEY = new byte[32];
+
+    static {
+      new SecureRandom().nextBytes(KEY);
     }
   }
 }

@@ -1,23 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.obs.logging.internal.redact;
+package io.obs.internal.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.obs.logging.internal.LoggingKeys;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class RedactorCorpusTest {
 
   private static final Redactor REDACTOR =
       Redactor.builder()
-          .addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES))
-          .addDenied(LoggingKeys.DEFAULT_DENYLIST)
+          .addDetectors(Detectors.builtIn(Detectors.NAMES))
+          .addDenied(Redactor.DEFAULT_DENYLIST)
           .build();
 
   /** Input, expected output: every secret replaced by the mask, context kept. */
@@ -183,7 +182,7 @@ class RedactorCorpusTest {
 
   private static Redactor hashing(String key) {
     return Redactor.builder()
-        .addDetectors(Detectors.builtIn(LoggingKeys.DETECTOR_NAMES))
+        .addDetectors(Detectors.builtIn(Detectors.NAMES))
         .setMode(Redactor.Mode.HASH)
         .setHashKey(key)
         .build();

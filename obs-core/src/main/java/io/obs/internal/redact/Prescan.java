@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.obs.logging.internal.redact;
+package io.obs.internal.redact;
 
 /**
  * Internal: not for use outside obs. One pass over a text that sets a flag for every built-in

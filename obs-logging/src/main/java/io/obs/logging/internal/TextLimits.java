@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.obs.logging.internal.redact;
+package io.obs.logging.internal;
+
+import io.obs.internal.redact.Prescan;
+import io.obs.internal.redact.Redactor;
 
 /**
  * Internal: not for use outside obs. Makes any string safe to write: redacted, cut to a maximum

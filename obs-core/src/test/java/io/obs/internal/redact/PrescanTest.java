@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.obs.logging.internal.redact;
+package io.obs.internal.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
