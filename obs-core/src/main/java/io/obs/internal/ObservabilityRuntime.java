@@ -206,6 +206,12 @@ public final class ObservabilityRuntime {
           runtime.close();
         }
         moduleFailed(configuredAction.module(), "configure", e, failFast);
+        // As for a failed configure(): its documented components still work, as no-ops.
+        for (ObservabilityModule module : configured) {
+          if (module.name().equals(configuredAction.module())) {
+            publishDisabled(List.of(module), components);
+          }
+        }
       }
     }
     if (config.get(CoreKeys.SHUTDOWN_HOOK)) {
