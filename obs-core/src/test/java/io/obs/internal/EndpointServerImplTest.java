@@ -4,10 +4,11 @@ package io.obs.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.obs.server.EndpointResponse;
 import io.obs.server.ReadinessCheck;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,8 +29,9 @@ class EndpointServerImplTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = EndpointServerImpl.bind("127.0.0.1", 0, 2, 1024, readiness, Duration.ofMillis(300),
-        "/healthz", "/readyz", "shop \"quoted\"");
+    server = EndpointServerImpl.bind(EndpointServerImpl.settings("127.0.0.1", 0, 2, 1024,
+        Duration.ofMillis(300), "/healthz", "/readyz", "shop \"quoted\""), readiness,
+        OpenTelemetry.noop().getMeter("test"));
     server.start();
   }
 
@@ -90,16 +92,13 @@ class EndpointServerImplTest {
 
   @Test
   void registeredHandlersServeTheirPath() throws Exception {
-    server.register("/metrics", exchange -> {
-      byte[] body = "up 1\n".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.register("/metrics", request -> EndpointResponse.builder(200)
+        .setHeader("Content-Type", "text/plain")
+        .setBody("up 1\n".getBytes(StandardCharsets.UTF_8))
+        .build());
 
     assertThat(get("/metrics").body()).isEqualTo("up 1\n");
-    assertThatThrownBy(() -> server.register("/metrics", exchange -> {}))
+    assertThatThrownBy(() -> server.register("/metrics", request -> EndpointResponse.json(200, "{}")))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("already registered");
   }
 
@@ -161,7 +160,7 @@ class EndpointServerImplTest {
 
   @Test
   void aFailingHandlerGives500WithoutDetails() throws Exception {
-    server.register("/boom", exchange -> {
+    server.register("/boom", request -> {
       throw new IllegalStateException("secret detail");
     });
 
