@@ -59,7 +59,7 @@ final class EndpointLoop implements Runnable {
   private static final long TICK_MILLIS = 100;
   static final long DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final int DRAIN_BYTES = 64 * 1024;
-  private static final int ACCEPTS_PER_ROUND = 64;
+  private static final int ACCEPTS_PER_ROUND = 256;
   private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private enum Phase { IDLE, READING, HANDLING, WRITING, DRAINING, CLOSED }
@@ -249,7 +249,8 @@ final class EndpointLoop implements Runnable {
    * handshake or memory is spent on it.
    */
   private void turnAway(SocketChannel channel) throws IOException {
-    if (settings.tls() != null || lingering >= settings.maxConnections()) {
+    if (settings.tls() != null
+        || (lingering >= settings.maxConnections() && !closeOldestDraining())) {
       telemetry.count(EndpointTelemetry.REJECTED);
       closeQuietly(channel);
       telemetry.closed();
@@ -278,6 +279,26 @@ final class EndpointLoop implements Runnable {
     for (Connection connection : connections) {
       if (connection.phase == Phase.IDLE
           && (oldest == null || connection.idleSince - oldest.idleSince < 0)) {
+        oldest = connection;
+      }
+    }
+    if (oldest == null) {
+      return false;
+    }
+    close(oldest);
+    return true;
+  }
+
+  /**
+   * Makes room among the lingering connections by closing the oldest that has had its answer;
+   * false when none has. Under a flood this keeps reading new connections, so the liveness probe
+   * among them is still answered.
+   */
+  private boolean closeOldestDraining() {
+    Connection oldest = null;
+    for (Connection connection : connections) {
+      if (connection.phase == Phase.DRAINING
+          && (oldest == null || connection.deadline - oldest.deadline < 0)) {
         oldest = connection;
       }
     }
@@ -380,7 +401,7 @@ final class EndpointLoop implements Runnable {
 
   private void startDraining(Connection connection) throws IOException {
     if (!connection.turnedAway) {
-      if (lingering >= settings.maxConnections()) {
+      if (lingering >= settings.maxConnections() && !closeOldestDraining()) {
         close(connection);
         return;
       }

@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EndpointServerImpl implements EndpointServer, EndpointLoop.Router {
 
-  private static final int BACKLOG = 128;
+  /** Connections the kernel completes before the I/O thread accepts them; they hold no descriptor. */
+  private static final int BACKLOG = 1024;
   private static final long STOP_WAIT_MILLIS = 2000;
 
   private static System.Logger log() {
