@@ -68,6 +68,11 @@ final class HttpRequestParser {
     this.maxBodyBytes = maxBodyBytes;
   }
 
+  /** The line buffer's size: what one connection's parsing holds, whatever the client sent. */
+  int bufferCapacity() {
+    return line.length;
+  }
+
   /** Whether any byte of the current request has arrived. */
   boolean started() {
     return started;
