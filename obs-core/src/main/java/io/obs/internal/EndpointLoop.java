@@ -110,6 +110,7 @@ final class EndpointLoop implements Runnable {
   private final ByteBuffer scratch = ByteBuffer.allocate(4096);
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
   private volatile boolean running = true;
+  private boolean acceptPaused;
 
   EndpointLoop(ServerSocketChannel listener, Selector selector, EndpointSettings settings,
       Router router, EndpointTelemetry telemetry) throws IOException {
@@ -215,7 +216,15 @@ final class EndpointLoop implements Runnable {
 
   private void accept() throws IOException {
     for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
-      SocketChannel channel = listener.accept();
+      SocketChannel channel;
+      try {
+        channel = listener.accept();
+      } catch (IOException e) {
+        // Out of descriptors, most likely (the application's or obs's): the pending connection
+        // stays pending, so stop asking for it for a tick instead of spinning on it.
+        pauseAccepting(e);
+        return;
+      }
       if (channel == null) {
         return;
       }
@@ -243,6 +252,21 @@ final class EndpointLoop implements Runnable {
     }
   }
 
+  private void pauseAccepting(IOException cause) {
+    SelectionKey key = listener.keyFor(selector);
+    if (key != null && key.isValid()) {
+      key.interestOps(0);
+      acceptPaused = true;
+    }
+    long now = System.nanoTime();
+    long last = lastWarning.get();
+    if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+      log().log(System.Logger.Level.WARNING, "obs: the endpoint server cannot accept connections"
+          + " (" + cause + "); it tries again every " + TICK_MILLIS + " ms (logged at most once"
+          + " a minute)");
+    }
+  }
+
   /**
    * Reads the request of a connection over the limit, briefly, to answer it 503 and close (or, for
    * the liveness probe, 200); over TLS, or when too many linger already, it is closed at once: no
@@ -263,7 +287,7 @@ final class EndpointLoop implements Runnable {
     lingering++;
     try {
       read(connection);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       close(connection);
     }
   }
@@ -433,6 +457,13 @@ final class EndpointLoop implements Runnable {
 
   /** Closes what outlived its deadline: slow requests, idle keep-alives, untaken responses. */
   private void sweep(long now) {
+    if (acceptPaused) {
+      SelectionKey key = listener.keyFor(selector);
+      if (key != null && key.isValid()) {
+        key.interestOps(SelectionKey.OP_ACCEPT);
+      }
+      acceptPaused = false;
+    }
     for (Connection connection : new ArrayList<>(connections)) {
       if (connection.phase == Phase.HANDLING || now - connection.deadline < 0) {
         continue;
