@@ -146,9 +146,18 @@ final class EndpointLoop implements Runnable {
     long lastSweep = System.nanoTime();
     try {
       while (running) {
-        selector.select(TICK_MILLIS);
-        Runnable task;
-        while ((task = tasks.poll()) != null) {
+        if (tasks.isEmpty()) {
+          selector.select(TICK_MILLIS);
+        } else {
+          selector.selectNow();
+        }
+        // Only the tasks there now: one that adds another (a pipelined request) waits a round,
+        // so one connection cannot keep the loop to itself.
+        for (int pending = tasks.size(); pending > 0; pending--) {
+          Runnable task = tasks.poll();
+          if (task == null) {
+            break;
+          }
           task.run();
         }
         Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
@@ -196,7 +205,7 @@ final class EndpointLoop implements Runnable {
       if (connection != null) {
         close(connection);
       }
-    } catch (RuntimeException | OutOfMemoryError e) {
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
       if (connection != null) {
         close(connection);
       }
@@ -420,7 +429,15 @@ final class EndpointLoop implements Runnable {
     connection.phase = Phase.IDLE;
     connection.idleSince = System.nanoTime();
     connection.deadline = connection.idleSince + idleTimeoutNanos;
-    read(connection); // a pipelined request may be waiting already
+    // A pipelined request may be buffered already, where no readiness event will announce it.
+    // Read it on the next round rather than from here: answering inline and then reading again
+    // from within would recurse once per pipelined request, and a client can send thousands.
+    interest(connection, SelectionKey.OP_READ);
+    tasks.add(() -> guarded(connection, () -> {
+      if (connection.phase == Phase.IDLE) {
+        read(connection);
+      }
+    }));
   }
 
   private void startDraining(Connection connection) throws IOException {
