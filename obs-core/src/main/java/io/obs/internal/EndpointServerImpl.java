@@ -119,15 +119,6 @@ public final class EndpointServerImpl implements EndpointServer, EndpointLoop.Ro
     }
   }
 
-  /** Convenience for tests: plain settings with the given limits. */
-  static EndpointSettings settings(String host, int port, int threads, int maxRequestBytes,
-      java.time.Duration readinessTimeout, String healthPath, String readyPath,
-      String serviceName) {
-    return new EndpointSettings(host, port, threads, 16, 64, maxRequestBytes,
-        java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), null, null,
-        healthPath, readyPath, readinessTimeout, serviceName);
-  }
-
   /** Starts answering requests. */
   public void start() {
     ioThread.start();
