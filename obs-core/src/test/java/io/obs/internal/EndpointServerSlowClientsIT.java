@@ -2,6 +2,7 @@
 package io.obs.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.obs.server.EndpointResponse;
 import io.opentelemetry.api.OpenTelemetry;
@@ -98,10 +99,14 @@ class EndpointServerSlowClientsIT {
 
     List<Double> health = new ArrayList<>();
     List<Double> work = new ArrayList<>();
+    List<Double> oversleep = new ArrayList<>();
     for (int i = 0; i < PROBES; i++) {
       RawHttp.Answer answer = RawHttp.get(port, "/healthz");
       assertThat(answer.status()).as(answer.text()).isEqualTo(200);
       health.add(answer.millis());
+      long sleep = System.nanoTime();
+      Thread.sleep(5);
+      oversleep.add(Math.max(0, (System.nanoTime() - sleep) / 1e6 - 5));
       if (i % 10 == 0) {
         RawHttp.Answer worked = RawHttp.get(port, "/work");
         assertThat(worked.status()).as(worked.text()).isEqualTo(200);
@@ -110,10 +115,18 @@ class EndpointServerSlowClientsIT {
     }
     double p50 = RawHttp.percentile(health, 50);
     double p99 = RawHttp.percentile(health, 99);
+    double overslept = RawHttp.percentile(oversleep, 99);
     System.out.printf("slow clients: %d stalled + %d trickling; /healthz p50 %.2f ms, p99 %.2f ms,"
-        + " max %.2f ms; /work (100 ms handler) p50 %.1f ms%n", STALLED, TRICKLING, p50, p99,
-        RawHttp.percentile(health, 100), RawHttp.percentile(work, 50));
-    assertThat(p99).as("/healthz p99 during the attack, ms").isLessThan(100);
+        + " max %.2f ms; /work (100 ms handler) p50 %.1f ms; prober overslept p99 %.1f ms%n",
+        STALLED, TRICKLING, p50, p99, RawHttp.percentile(health, 100),
+        RawHttp.percentile(work, 50), overslept);
+    // On a shared machine a neighbour can take the cores from the prober as well as the server;
+    // only then may the probe be slow (see the assumption at the end).
+    boolean spoiled = p99 >= 100;
+    if (spoiled) {
+      assertThat(overslept).as("/healthz p99 %.1f ms while the prober ran on time", p99)
+          .isGreaterThanOrEqualTo(50);
+    }
     assertThat(RawHttp.percentile(work, 50)).as("a handler still gets a worker").isLessThan(600);
 
     // Every attacker is answered 408 or closed once the header timeout has passed.
@@ -141,6 +154,7 @@ class EndpointServerSlowClientsIT {
     // The I/O thread and at most server.threads workers, however many clients came.
     assertThat(RawHttp.endpointThreads()).isLessThanOrEqualTo(1 + 2);
     assertThat(warnings).isEmpty();
+    assumeTrue(!spoiled, "the machine was too busy to measure /healthz latency");
   }
 
   @Test
