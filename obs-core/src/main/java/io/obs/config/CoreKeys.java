@@ -327,6 +327,61 @@ public final class CoreKeys {
           .description("Deadline for all readiness checks of one /readyz request.")
           .build();
 
+  public static final ConfigKey<Duration> SERVER_HEADER_TIMEOUT =
+      ConfigKey.duration("server.header_timeout")
+          .defaultValue(Duration.ofSeconds(5))
+          .description("Time a client has to send a whole request, from connecting (or, on a"
+              + " kept-alive connection, from its first byte); slower ones are closed.")
+          .build();
+
+  public static final ConfigKey<Duration> SERVER_IDLE_TIMEOUT =
+      ConfigKey.duration("server.idle_timeout")
+          .defaultValue(Duration.ofSeconds(30))
+          .description("A kept-alive connection with no request is closed after this; also the"
+              + " time a client has to take a response.")
+          .build();
+
+  public static final ConfigKey<Integer> SERVER_MAX_CONNECTIONS =
+      ConfigKey.integer("server.max_connections")
+          .defaultValue(64)
+          .range(1, 10_000)
+          .description("Open connections at most; beyond it an idle kept-alive one is closed,"
+              + " else the new one is answered 503 and closed.")
+          .build();
+
+  public static final ConfigKey<Integer> SERVER_QUEUE_SIZE =
+      ConfigKey.integer("server.queue_size")
+          .defaultValue(16)
+          .range(1, 1024)
+          .description("Requests waiting for a worker at most; beyond it a request is answered"
+              + " 503 and closed.")
+          .build();
+
+  public static final ConfigKey<String> SERVER_TOKEN =
+      ConfigKey.string("server.token")
+          .description("Bearer token that every request but the health and readiness probes"
+              + " must carry in its Authorization header; never printed.")
+          .sensitive()
+          .build();
+
+  public static final ConfigKey<String> SERVER_TLS_KEYSTORE =
+      ConfigKey.string("server.tls.keystore")
+          .description("Keystore file with the server's private key and certificate; when set,"
+              + " the endpoint server speaks HTTPS only.")
+          .build();
+
+  public static final ConfigKey<String> SERVER_TLS_KEYSTORE_PASSWORD =
+      ConfigKey.string("server.tls.keystore_password")
+          .description("Password of server.tls.keystore and of its key; never printed.")
+          .sensitive()
+          .build();
+
+  public static final ConfigKey<String> SERVER_TLS_KEYSTORE_TYPE =
+      ConfigKey.oneOf("server.tls.keystore_type", "pkcs12", "jks")
+          .defaultValue("pkcs12")
+          .description("Format of server.tls.keystore.")
+          .build();
+
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       ConfigKey.duration("shutdown.timeout")
           .defaultValue(Duration.ofSeconds(10))
@@ -387,6 +442,14 @@ public final class CoreKeys {
           SERVER_PATHS_READY,
           SERVER_PATHS_METRICS,
           SERVER_READINESS_TIMEOUT,
+          SERVER_HEADER_TIMEOUT,
+          SERVER_IDLE_TIMEOUT,
+          SERVER_MAX_CONNECTIONS,
+          SERVER_QUEUE_SIZE,
+          SERVER_TOKEN,
+          SERVER_TLS_KEYSTORE,
+          SERVER_TLS_KEYSTORE_PASSWORD,
+          SERVER_TLS_KEYSTORE_TYPE,
           SHUTDOWN_TIMEOUT,
           SHUTDOWN_HOOK);
 

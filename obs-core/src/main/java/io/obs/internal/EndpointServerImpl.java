@@ -1,51 +1,86 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.internal;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
+import io.obs.server.EndpointHandler;
+import io.obs.server.EndpointRequest;
+import io.obs.server.EndpointResponse;
 import io.obs.server.EndpointServer;
 import io.obs.server.ReadinessCheck;
+import io.opentelemetry.api.metrics.Meter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Internal: not for use outside obs. The endpoint server over {@code com.sun.net.httpserver}: one
- * root context dispatching exact paths, a bounded worker pool whose overflow is dropped and
- * counted rather than queued without limit, GET/HEAD only, and size limits on every request.
+ * Internal: not for use outside obs. The endpoint server: obs's own small non-blocking HTTP/1.1
+ * server (see {@link EndpointLoop} for the I/O thread and its limits), routing exact paths, GET
+ * and HEAD only. The health probe is answered on the I/O thread itself, so it never waits behind
+ * a scrape; {@code /readyz} and the registered handlers run on a bounded worker pool whose
+ * overflow is answered 503. With {@code server.token}, every path but the probes needs the
+ * bearer token, and {@code /readyz} shows its checks' details only to requests that carry it.
  */
-public final class EndpointServerImpl implements EndpointServer {
+public final class EndpointServerImpl implements EndpointServer, EndpointLoop.Router {
 
-  private static final System.Logger LOG = System.getLogger("io.obs");
-  private static final int QUEUE_CAPACITY = 64;
+  /** Connections the kernel completes before the I/O thread accepts them; they hold no descriptor. */
+  private static final int BACKLOG = 1024;
+  private static final long STOP_WAIT_MILLIS = 2000;
 
-  private final HttpServer server;
+  private static System.Logger log() {
+    return LogHolder.LOG;
+  }
+
+  private static final class LogHolder {
+    static final System.Logger LOG = System.getLogger("io.obs");
+  }
+
+  private final EndpointSettings settings;
+  private final InetSocketAddress address;
+  private final EndpointLoop loop;
+  private final Thread ioThread;
   private final ThreadPoolExecutor workers;
-  private final Map<String, HttpHandler> handlers = new ConcurrentHashMap<>();
+  private final EndpointTelemetry telemetry;
   private final Readiness readiness;
-  private final int maxRequestBytes;
-  private final Duration readinessTimeout;
-  private final AtomicLong rejected = new AtomicLong();
+  private final Map<String, EndpointHandler> handlers = new ConcurrentHashMap<>();
+  private final byte @Nullable [] token;
+  private final byte[][] health = new byte[4][]; // by HEAD and close
 
-  private EndpointServerImpl(HttpServer server, ThreadPoolExecutor workers, int maxRequestBytes,
-      Readiness readiness, Duration readinessTimeout) {
-    this.server = server;
-    this.workers = workers;
-    this.maxRequestBytes = maxRequestBytes;
+  private EndpointServerImpl(EndpointSettings settings, ServerSocketChannel listener,
+      Selector selector, Readiness readiness, EndpointTelemetry telemetry) throws IOException {
+    this.settings = settings;
+    this.address = (InetSocketAddress) listener.getLocalAddress();
     this.readiness = readiness;
-    this.readinessTimeout = readinessTimeout;
+    this.telemetry = telemetry;
+    this.token = settings.token() == null
+        ? null : settings.token().getBytes(StandardCharsets.UTF_8);
+    this.loop = new EndpointLoop(listener, selector, settings, this, telemetry);
+    this.ioThread = new Thread(loop, "obs-endpoint-io");
+    // obs never keeps the JVM alive, and a stalled client must not starve the probe.
+    ioThread.setDaemon(true);
+    this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 30,
+        TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.queueSize()),
+        daemonThreads("obs-endpoint"));
+    workers.allowCoreThreadTimeOut(true);
+    byte[] body = ("{\"status\":\"UP\",\"service\":" + json(settings.serviceName()) + "}")
+        .getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 4; i++) {
+      health[i] = EndpointResponses.encode(200, jsonHeaders(), body, (i & 1) != 0, (i & 2) != 0);
+    }
   }
 
   /**
@@ -54,175 +89,224 @@ public final class EndpointServerImpl implements EndpointServer {
    *
    * @throws IOException when the address cannot be bound (port in use, unknown host)
    */
-  public static EndpointServerImpl bind(String host, int port, int threads, int maxRequestBytes,
-      Readiness readiness, Duration readinessTimeout, String healthPath, String readyPath,
-      String serviceName) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE_CAPACITY), daemonThreads("obs-endpoint"));
-    workers.allowCoreThreadTimeOut(true);
-    EndpointServerImpl endpoints =
-        new EndpointServerImpl(server, workers, maxRequestBytes, readiness, readinessTimeout);
-    // A saturated pool closes the connection instead of queueing without bound.
-    workers.setRejectedExecutionHandler((task, pool) -> endpoints.rejected.incrementAndGet());
-    server.setExecutor(workers);
-    server.createContext("/", endpoints::dispatch);
-    endpoints.register(healthPath, exchange -> respondJson(exchange, 200,
-        "{\"status\":\"UP\",\"service\":" + json(serviceName) + "}"));
-    endpoints.register(readyPath, endpoints::ready);
-    return endpoints;
+  public static EndpointServerImpl bind(EndpointSettings settings, Readiness readiness,
+      Meter selfMeter) throws IOException {
+    InetSocketAddress requested = new InetSocketAddress(settings.host(), settings.port());
+    if (requested.isUnresolved()) {
+      throw new IOException("unknown host " + settings.host());
+    }
+    ServerSocketChannel listener = ServerSocketChannel.open();
+    Selector selector = null;
+    try {
+      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      listener.bind(requested, BACKLOG);
+      selector = Selector.open();
+      EndpointServerImpl server = new EndpointServerImpl(settings, listener, selector, readiness,
+          new EndpointTelemetry(selfMeter));
+      if (settings.token() != null && settings.tls() == null
+          && !server.address.getAddress().isLoopbackAddress()) {
+        log().log(System.Logger.Level.WARNING, "obs: server.token is set but server.tls.keystore"
+            + " is not, so the token crosses the network in clear text; configure TLS, or bind"
+            + " server.host to an address only trusted peers reach.");
+      }
+      return server;
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      if (selector != null) {
+        selector.close();
+      }
+      throw e;
+    }
   }
 
   /** Starts answering requests. */
   public void start() {
-    startAsDaemon(server);
-  }
-
-  /**
-   * HttpServer's dispatcher thread takes the daemon flag of the thread that starts it. Started
-   * from {@code main} it would keep the JVM alive after {@code main} returns, so an application
-   * that never calls {@code close()} would never exit; the endpoint server must not decide how
-   * long the application lives.
-   */
-  private static void startAsDaemon(HttpServer server) {
-    if (Thread.currentThread().isDaemon()) {
-      server.start();
-      return;
-    }
-    RuntimeException[] failure = new RuntimeException[1];
-    Thread starter = new Thread(() -> {
-      try {
-        server.start();
-      } catch (RuntimeException e) {
-        failure[0] = e;
-      }
-    }, "obs-endpoint-start");
-    starter.setDaemon(true);
-    starter.start();
-    try {
-      starter.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the endpoint server", e);
-    }
-    if (failure[0] != null) {
-      throw failure[0];
-    }
+    ioThread.start();
   }
 
   @Override
   public InetSocketAddress address() {
-    return server.getAddress();
+    return address;
   }
 
   @Override
-  public void register(String path, HttpHandler handler) {
+  public void register(String path, EndpointHandler handler) {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(handler, "handler");
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/': " + path);
     }
-    if (handlers.putIfAbsent(path, handler) != null) {
+    if (path.equals(settings.healthPath()) || path.equals(settings.readyPath())
+        || handlers.putIfAbsent(path, handler) != null) {
       throw new IllegalStateException("endpoint path " + path + " is already registered");
     }
   }
 
-  /** Requests dropped because every worker was busy and the queue was full. */
+  /** Requests answered 503 because the connection limit or the work queue was full. */
   long rejectedRequests() {
-    return rejected.get();
+    return telemetry.rejected();
   }
 
+  /** Connections closed because a request or a response outlasted its timeout. */
+  long timedOutRequests() {
+    return telemetry.timedOut();
+  }
+
+  /** Open connections, lingering ones included. */
+  int openConnections() {
+    return telemetry.openConnections();
+  }
+
+  /** Stops answering, closes every connection and the port, and ends the threads. */
   void stop() {
-    server.stop(0);
+    loop.stop();
+    if (ioThread.isAlive() && Thread.currentThread() != ioThread) {
+      try {
+        ioThread.join(STOP_WAIT_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else if (!ioThread.isAlive()) {
+      // Never started: run the loop's clean-up (it sees running false and closes everything).
+      loop.run();
+    }
     workers.shutdownNow();
+    telemetry.close();
   }
 
-  private void dispatch(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String method = exchange.getRequestMethod();
-      String rawUri = exchange.getRequestURI().getRawPath();
-      if (exchange.getRequestURI().toString().length() > maxRequestBytes) {
-        respondJson(exchange, 414, "{\"error\":\"request URI too long\"}");
-        return;
-      }
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        respondJson(exchange, 405, "{\"error\":\"only GET and HEAD are served\"}");
-        return;
-      }
-      if (!drainBody(exchange)) {
-        respondJson(exchange, 413, "{\"error\":\"request body too large\"}");
-        return;
-      }
-      HttpHandler handler = handlers.get(rawUri);
-      if (handler == null) {
-        respondJson(exchange, 404, "{\"error\":\"not found\",\"path\":" + json(rawUri) + "}");
-        return;
-      }
-      try {
-        handler.handle(exchange);
-      } catch (RuntimeException | IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "obs: endpoint " + rawUri + " failed", e);
-        if (exchange.getResponseCode() == -1) {
-          respondJson(exchange, 500, "{\"error\":\"internal error\"}");
-        }
-      }
+  @Override
+  public EndpointLoop.@Nullable Reply route(EndpointLoop.Connection connection,
+      HttpRequestParser.Head head) {
+    String method = head.method();
+    boolean isHead = method.equals("HEAD");
+    boolean close = !head.keepAlive();
+    if (!isHead && !method.equals("GET")) {
+      telemetry.count(EndpointTelemetry.INVALID);
+      return new EndpointLoop.Reply(EndpointResponses.encode(405, Map.of(
+              "Allow", "GET, HEAD",
+              "Content-Type", "application/json; charset=utf-8",
+              "Cache-Control", "no-store"),
+          "{\"error\":\"only GET and HEAD are served\"}".getBytes(StandardCharsets.UTF_8), false,
+          close), close);
+    }
+    String path = head.path();
+    if (path.equals(settings.healthPath())) {
+      telemetry.count(EndpointTelemetry.SERVED);
+      return new EndpointLoop.Reply(health[(isHead ? 1 : 0) + (close ? 2 : 0)], close);
+    }
+    boolean authorized = authorized(head);
+    if (path.equals(settings.readyPath())) {
+      return submit(connection, head, close, request -> ready(authorized));
+    }
+    if (!authorized) {
+      telemetry.count(EndpointTelemetry.UNAUTHORIZED);
+      return new EndpointLoop.Reply(EndpointResponses.encode(401, Map.of(
+              "WWW-Authenticate", "Bearer realm=\"obs\"",
+              "Content-Type", "application/json; charset=utf-8",
+              "Cache-Control", "no-store"),
+          "{\"error\":\"a bearer token is required\"}".getBytes(StandardCharsets.UTF_8), isHead,
+          close), close);
+    }
+    EndpointHandler handler = handlers.get(path);
+    if (handler == null) {
+      telemetry.count(EndpointTelemetry.INVALID);
+      return new EndpointLoop.Reply(EndpointResponses.encode(404, jsonHeaders(),
+          ("{\"error\":\"not found\",\"path\":" + json(path) + "}")
+              .getBytes(StandardCharsets.UTF_8), isHead, close), close);
+    }
+    return submit(connection, head, close, handler);
+  }
+
+  @Override
+  public EndpointLoop.@Nullable Reply probe(HttpRequestParser.Head head) {
+    boolean isHead = head.method().equals("HEAD");
+    if (!head.path().equals(settings.healthPath()) || (!isHead && !head.method().equals("GET"))) {
+      return null;
+    }
+    telemetry.count(EndpointTelemetry.SERVED);
+    return new EndpointLoop.Reply(health[(isHead ? 1 : 0) + 2], true);
+  }
+
+  private EndpointLoop.@Nullable Reply submit(EndpointLoop.Connection connection,
+      HttpRequestParser.Head head, boolean close, EndpointHandler handler) {
+    try {
+      workers.execute(() -> handle(connection, head, close, handler));
+      return null;
+    } catch (RejectedExecutionException e) {
+      telemetry.count(EndpointTelemetry.REJECTED);
+      return new EndpointLoop.Reply(EndpointResponses.overloaded(), true);
     }
   }
 
-  // GET requests carry no body; one that does is read up to the limit so the connection stays
-  // usable, and refused past it.
-  private boolean drainBody(HttpExchange exchange) throws IOException {
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      try {
-        if (Long.parseLong(length.trim()) > maxRequestBytes) {
-          return false;
-        }
-      } catch (NumberFormatException e) {
-        return false;
+  private void handle(EndpointLoop.Connection connection, HttpRequestParser.Head head,
+      boolean close, EndpointHandler handler) {
+    boolean isHead = head.method().equals("HEAD");
+    byte[] bytes = null;
+    try {
+      EndpointResponse response = handler.handle(request(head));
+      bytes = EndpointResponses.encode(response.status(), response.headers(), response.body(),
+          isHead, close);
+      telemetry.count(EndpointTelemetry.SERVED);
+    } catch (Exception | LinkageError e) {
+      log().log(System.Logger.Level.WARNING, "obs: endpoint " + head.path() + " failed", e);
+      telemetry.count(EndpointTelemetry.FAILED);
+    } finally {
+      // Whatever happened, the connection gets an answer and its slot back.
+      if (bytes == null) {
+        bytes = EndpointResponses.encode(500, jsonHeaders(),
+            "{\"error\":\"internal error\"}".getBytes(StandardCharsets.UTF_8), isHead, close);
       }
+      loop.complete(connection, new EndpointLoop.Reply(bytes, close));
     }
-    InputStream body = exchange.getRequestBody();
-    byte[] buffer = new byte[1024];
-    long total = 0;
-    int read;
-    while ((read = body.read(buffer)) != -1) {
-      total += read;
-      if (total > maxRequestBytes) {
-        return false;
-      }
-    }
-    return true;
   }
 
-  private void ready(HttpExchange exchange) throws IOException {
-    Readiness.Report report = readiness.evaluate(readinessTimeout);
-    StringBuilder body = new StringBuilder("{\"checks\":{");
-    boolean first = true;
-    for (Readiness.Outcome outcome : report.outcomes()) {
-      ReadinessCheck.Result result = outcome.result();
-      body.append(first ? "" : ",").append(json(outcome.name())).append(":{\"status\":")
-          .append(result.ready() ? "\"UP\"" : "\"DOWN\"").append(",\"detail\":")
-          .append(json(result.detail())).append('}');
-      first = false;
+  private static EndpointRequest request(HttpRequestParser.Head head) {
+    EndpointRequest.Builder request =
+        EndpointRequest.builder(head.method(), head.path()).setQuery(head.query());
+    for (Map.Entry<String, List<String>> header : head.headers().entrySet()) {
+      for (String value : header.getValue()) {
+        request.addHeader(header.getKey(), value);
+      }
     }
-    body.append("},\"status\":").append(report.ready() ? "\"UP\"" : "\"DOWN\"").append('}');
-    respondJson(exchange, report.ready() ? 200 : 503, body.toString());
+    return request.build();
   }
 
-  static void respondJson(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    if (exchange.getRequestMethod().equals("HEAD")) {
-      exchange.sendResponseHeaders(status, -1);
-      return;
+  /** Whether the request carries the token, compared in constant time; true when none is set. */
+  private boolean authorized(HttpRequestParser.Head head) {
+    byte[] expected = token;
+    if (expected == null) {
+      return true;
     }
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+    String value = head.header("authorization");
+    if (value == null || value.length() < 7
+        || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+      return false;
     }
+    return MessageDigest.isEqual(expected,
+        value.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private EndpointResponse ready(boolean authorized) {
+    Readiness.Report report = readiness.evaluate(settings.readinessTimeout());
+    StringBuilder body = new StringBuilder("{");
+    if (authorized) {
+      body.append("\"checks\":{");
+      boolean first = true;
+      for (Readiness.Outcome outcome : report.outcomes()) {
+        ReadinessCheck.Result result = outcome.result();
+        body.append(first ? "" : ",").append(json(outcome.name())).append(":{\"status\":")
+            .append(result.ready() ? "\"UP\"" : "\"DOWN\"").append(",\"detail\":")
+            .append(json(result.detail())).append('}');
+        first = false;
+      }
+      body.append("},");
+    }
+    body.append("\"status\":").append(report.ready() ? "\"UP\"" : "\"DOWN\"").append('}');
+    return EndpointResponse.json(report.ready() ? 200 : 503, body.toString());
+  }
+
+  private static Map<String, String> jsonHeaders() {
+    return Map.of("Content-Type", "application/json; charset=utf-8", "Cache-Control", "no-store");
   }
 
   /** A JSON string literal. */
@@ -248,7 +332,7 @@ public final class EndpointServerImpl implements EndpointServer {
     return out.append('"').toString();
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+  private static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger counter = new AtomicInteger();
     return runnable -> {
       Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());

@@ -358,16 +358,8 @@ public final class ObservabilityRuntime {
       return;
     }
     try {
-      EndpointServerImpl created = EndpointServerImpl.bind(
-          config.get(CoreKeys.SERVER_HOST),
-          config.get(CoreKeys.SERVER_PORT),
-          config.get(CoreKeys.SERVER_THREADS),
-          config.get(CoreKeys.SERVER_MAX_REQUEST_BYTES),
-          readiness,
-          config.get(CoreKeys.SERVER_READINESS_TIMEOUT),
-          config.get(CoreKeys.SERVER_PATHS_HEALTH),
-          config.get(CoreKeys.SERVER_PATHS_READY),
-          config.get(CoreKeys.SERVICE_NAME));
+      EndpointServerImpl created = EndpointServerImpl.bind(EndpointSettings.from(config),
+          readiness, openTelemetry.getMeter(SelfTelemetry.SCOPE));
       try {
         created.start();
       } catch (RuntimeException e) {
@@ -384,8 +376,10 @@ public final class ObservabilityRuntime {
     } catch (IOException | RuntimeException e) {
       String message = "obs: the endpoint server cannot listen on "
           + config.get(CoreKeys.SERVER_HOST) + ":" + config.get(CoreKeys.SERVER_PORT) + " ("
-          + e + "); /healthz, /readyz and /metrics are unavailable. Set server.port to a free"
-          + " port, 0 for any, or server.enabled: false.";
+          + e + "); /healthz, /readyz and /metrics are unavailable. "
+          + (e.getMessage() != null && e.getMessage().startsWith("server.tls.")
+              ? "Fix server.tls.*, or server.enabled: false."
+              : "Set server.port to a free port, 0 for any, or server.enabled: false.");
       if (failFast) {
         close();
         throw new IllegalStateException(message, e);

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.server;
 
-import com.sun.net.httpserver.HttpHandler;
 import java.net.InetSocketAddress;
 
 /**
  * The embedded endpoint server ({@code /healthz}, {@code /readyz}, and what modules register,
- * such as {@code /metrics}). It serves GET and HEAD only, from a bounded thread pool, refuses
- * oversized requests, and answers 404 for paths nobody registered.
+ * such as {@code /metrics}). It serves GET and HEAD only, reads every request completely, under
+ * size limits and timeouts, before a handler sees it, runs handlers on a bounded pool whose
+ * overflow is answered with 503, and answers 404 for paths nobody registered.
  *
  * @since 0.1.0
  */
@@ -22,10 +22,10 @@ public interface EndpointServer {
   }
 
   /**
-   * Serves {@code path} (an exact match, starting with {@code /}) with {@code handler}. The
-   * handler must send a response; an exception becomes a 500 without details.
+   * Serves {@code path} (an exact match on the raw path, starting with {@code /}) with {@code
+   * handler}. When {@code server.token} is set, requests to it need that bearer token.
    *
    * @throws IllegalStateException when the path is already taken
    */
-  void register(String path, HttpHandler handler);
+  void register(String path, EndpointHandler handler);
 }

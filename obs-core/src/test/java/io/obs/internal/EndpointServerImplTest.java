@@ -4,7 +4,9 @@ package io.obs.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.obs.server.EndpointResponse;
 import io.obs.server.ReadinessCheck;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,8 +30,10 @@ class EndpointServerImplTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = EndpointServerImpl.bind("127.0.0.1", 0, 2, 1024, readiness, Duration.ofMillis(300),
-        "/healthz", "/readyz", "shop \"quoted\"");
+    server = EndpointServerImpl.bind(new EndpointSettings("127.0.0.1", 0, 2, 16, 64, 1024,
+        Duration.ofSeconds(5), Duration.ofSeconds(30), null, null, "/healthz", "/readyz",
+        Duration.ofMillis(300), "shop \"quoted\""), readiness,
+        OpenTelemetry.noop().getMeter("test"));
     server.start();
   }
 
@@ -90,16 +94,13 @@ class EndpointServerImplTest {
 
   @Test
   void registeredHandlersServeTheirPath() throws Exception {
-    server.register("/metrics", exchange -> {
-      byte[] body = "up 1\n".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.register("/metrics", request -> EndpointResponse.builder(200)
+        .setHeader("Content-Type", "text/plain")
+        .setBody("up 1\n".getBytes(StandardCharsets.UTF_8))
+        .build());
 
     assertThat(get("/metrics").body()).isEqualTo("up 1\n");
-    assertThatThrownBy(() -> server.register("/metrics", exchange -> {}))
+    assertThatThrownBy(() -> server.register("/metrics", request -> EndpointResponse.json(200, "{}")))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("already registered");
   }
 
@@ -160,8 +161,51 @@ class EndpointServerImplTest {
   }
 
   @Test
+  void twentyThousandPipelinedRequestsOnOneConnectionAreAllAnswered() throws Exception {
+    int requests = 20_000;
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(30_000);
+      Thread writer = new Thread(() -> {
+        byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
+        try {
+          OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 65536);
+          for (int i = 0; i < requests; i++) {
+            out.write(request);
+          }
+          out.flush();
+        } catch (IOException e) {
+          // The reader's assertion says what went wrong.
+        }
+      });
+      writer.setDaemon(true);
+      writer.start();
+      InputStream in = socket.getInputStream();
+      byte[] marker = "HTTP/1.1 200 ".getBytes(StandardCharsets.ISO_8859_1);
+      byte[] buffer = new byte[65536];
+      int answered = 0;
+      int matched = 0;
+      while (answered < requests) {
+        int read = in.read(buffer);
+        if (read < 0) {
+          break;
+        }
+        for (int i = 0; i < read; i++) {
+          matched = buffer[i] == marker[matched] ? matched + 1 : (buffer[i] == marker[0] ? 1 : 0);
+          if (matched == marker.length) {
+            answered++;
+            matched = 0;
+          }
+        }
+      }
+      assertThat(answered).isEqualTo(requests);
+    }
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void aFailingHandlerGives500WithoutDetails() throws Exception {
-    server.register("/boom", exchange -> {
+    server.register("/boom", request -> {
       throw new IllegalStateException("secret detail");
     });
 

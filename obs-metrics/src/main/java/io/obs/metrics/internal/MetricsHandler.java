@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.metrics.internal;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.obs.server.EndpointHandler;
+import io.obs.server.EndpointRequest;
+import io.obs.server.EndpointResponse;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -20,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Serves one scrape of a {@link PrometheusRegistry}: the format follows {@code Accept}
  * (OpenMetrics with exemplars for Prometheus, the classic text format otherwise, protobuf when
- * asked), gzip follows {@code Accept-Encoding}. The body is rendered before the status line is
- * sent, so a failing collector gives a clean 500 rather than a truncated 200.
+ * asked), gzip follows {@code Accept-Encoding}. The whole body is rendered before the endpoint
+ * server sends anything, so a failing collector gives a clean 500 rather than a truncated 200;
+ * for {@code HEAD} the server drops the body and keeps the headers.
  */
-public final class MetricsHandler implements HttpHandler {
+public final class MetricsHandler implements EndpointHandler {
 
   private final PrometheusRegistry registry;
   private final ExpositionFormats formats;
@@ -34,32 +36,26 @@ public final class MetricsHandler implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String accept = exchange.getRequestHeaders().getFirst("Accept");
-      ExpositionFormatWriter writer = formats.findWriter(accept);
-      boolean gzip = acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"));
-      MetricSnapshots snapshots = registry.scrape();
-      ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
-      if (gzip) {
-        try (OutputStream zip = new GZIPOutputStream(body)) {
-          writer.write(zip, snapshots);
-        }
-      } else {
-        writer.write(body, snapshots);
+  public EndpointResponse handle(EndpointRequest request) throws IOException {
+    ExpositionFormatWriter writer = formats.findWriter(request.header("Accept"));
+    boolean gzip = acceptsGzip(request.headers("Accept-Encoding"));
+    MetricSnapshots snapshots = registry.scrape();
+    ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+    if (gzip) {
+      try (OutputStream zip = new GZIPOutputStream(body)) {
+        writer.write(zip, snapshots);
       }
-      exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
-      exchange.getResponseHeaders().set("Vary", "Accept, Accept-Encoding");
-      if (gzip) {
-        exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-      }
-      if ("HEAD".equals(exchange.getRequestMethod())) {
-        exchange.sendResponseHeaders(200, -1);
-        return;
-      }
-      exchange.sendResponseHeaders(200, body.size());
-      body.writeTo(exchange.getResponseBody());
+    } else {
+      writer.write(body, snapshots);
     }
+    EndpointResponse.Builder response = EndpointResponse.builder(200)
+        .setHeader("Content-Type", writer.getContentType())
+        .setHeader("Vary", "Accept, Accept-Encoding")
+        .setBody(body.toByteArray());
+    if (gzip) {
+      response.setHeader("Content-Encoding", "gzip");
+    }
+    return response.build();
   }
 
   /** Whether an {@code Accept-Encoding} header allows gzip (and does not refuse it with q=0). */
