@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.obs.benchmarks.boot;
+
+import io.obs.benchmarks.boot.OtlpSink.Counts;
+import io.obs.benchmarks.boot.OtlpSink.Signal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one fresh JVM of one variant measured in one round. Times in milliseconds unless named;
+ * Boot's own figures are NaN when its "Started" line was not found.
+ *
+ * @param firstResponseMillis from starting the process to the first 200 on the route
+ * @param bootStartedSeconds Boot's "Started ... in X seconds" (context start, JVM start excluded)
+ * @param bootProcessSeconds Boot's "(process running for Y)" at the same moment
+ * @param handledRequests route requests the application served: the first one, the warm-up's and
+ *     the measurement's
+ * @param cpuMicrosPerRequest the application process's user+system CPU during the measurement,
+ *     every thread, divided by the requests wrk completed in it
+ * @param otherCores CPU used during the measurement by processes outside the run (not the
+ *     application, wrk or the harness), in cores: the shared machine's noise
+ * @param load1AtStart the 1-minute load average when the process was started
+ * @param stopMillis from SIGTERM to exit, exporters' final flush included
+ * @param sink what the OTLP sink received from this process, start to exit
+ * @param warnings start-up and run lines at WARN or ERROR (and JVM warnings) in the process's output
+ */
+record Run(
+    int round,
+    String variant,
+    double firstResponseMillis,
+    double bootStartedSeconds,
+    double bootProcessSeconds,
+    double requestsPerSecond,
+    double p50Millis,
+    double p99Millis,
+    long measuredRequests,
+    long handledRequests,
+    long errors,
+    double cpuMicrosPerRequest,
+    long peakRssKb,
+    double otherCores,
+    double load1AtStart,
+    double stopMillis,
+    Map<Signal, Counts> sink,
+    List<String> warnings) {}
