@@ -47,6 +47,8 @@ public final class BootBench {
 
   private static final Pattern STARTED = Pattern.compile(
       "Started \\S+ in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
+  private static final Pattern LOADED_CLASSES =
+      Pattern.compile("^java\\.cls\\.loadedClasses=(\\d+)", Pattern.MULTILINE);
   private static final Pattern WARNING = Pattern.compile("\\b(WARN|ERROR|WARNING)\\b");
   private static final int STARTUP_DEADLINE_SECONDS = 120;
   private static final int STOP_DEADLINE_SECONDS = 30;
@@ -151,6 +153,8 @@ public final class BootBench {
         .start();
     live.set(app);
     double firstResponse;
+    double startupCpu;
+    long classes;
     Wrk.Result warm;
     Wrk.Result measured;
     long appTicks;
@@ -160,6 +164,8 @@ public final class BootBench {
     double stopMillis;
     try {
       firstResponse = firstResponse(app, url, start, log);
+      startupCpu = (double) Proc.cpuTicks(app.pid()) / Proc.TICKS_PER_SECOND;
+      classes = loadedClasses(app.pid());
       warm = Wrk.run(url, options.threads, options.connections, options.warmupSeconds);
       long self = ProcessHandle.current().pid();
       long app0 = Proc.cpuTicks(app.pid());
@@ -197,7 +203,8 @@ public final class BootBench {
       }
     }
     double cpuSeconds = (double) appTicks / Proc.TICKS_PER_SECOND;
-    return new Run(round, variant, firstResponse, started, process, measured.requestsPerSecond(),
+    return new Run(round, variant, firstResponse, started, process, startupCpu, classes,
+        measured.requestsPerSecond(),
         measured.p50Millis(), measured.p99Millis(), measured.requests(),
         1 + warm.requests() + measured.requests(), warm.errors() + measured.errors(),
         cpuSeconds * 1e6 / Math.max(1, measured.requests()), rssKb,
@@ -243,6 +250,30 @@ public final class BootBench {
     app.destroyForcibly();
     throw new IllegalStateException("no 200 from " + url + " within " + STARTUP_DEADLINE_SECONDS
         + " s; the application's output is in " + log);
+  }
+
+  /**
+   * Classes loaded so far, from the JVM's performance counters through {@code jcmd}; -1 where
+   * jcmd is missing. Read after the first response and before the warm-up, when nothing is timed.
+   */
+  private long loadedClasses(long pid) throws InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      return -1;
+    }
+    try {
+      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "PerfCounter.print")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return -1;
+      }
+      Matcher m = LOADED_CLASSES.matcher(out);
+      return m.find() ? Long.parseLong(m.group(1)) : -1;
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /** SIGTERM, as an orchestrator stops a service, so that exporters flush what they hold. */

@@ -43,6 +43,8 @@ final class Report {
       new Metric("Time to first 200 on the route (ms)", Run::firstResponseMillis, "%.0f"),
       new Metric("Boot \"Started ... in\" (s)", Run::bootStartedSeconds, "%.2f"),
       new Metric("Boot \"process running for\" (s)", Run::bootProcessSeconds, "%.2f"),
+      new Metric("Start-up CPU until the first 200 (s)", Run::startupCpuSeconds, "%.2f"),
+      new Metric("Classes loaded at the first 200", r -> r.loadedClasses() < 0 ? Double.NaN : r.loadedClasses(), "%.0f"),
       new Metric("Throughput (requests/s)", Run::requestsPerSecond, "%.0f"),
       new Metric("Latency p50 (ms)", Run::p50Millis, "%.2f"),
       new Metric("Latency p99 (ms)", Run::p99Millis, "%.2f"),
@@ -159,14 +161,16 @@ final class Report {
     md.append('\n');
 
     md.append("## Every run\n\n");
-    md.append("| Round | Variant | first 200 (ms) | started (s) | process (s) | req/s | p50 (ms) | p99 (ms)")
-        .append(" | CPU/req (µs) | RSS (MB) | spans | log records | other CPU (cores) | load1 at start |\n");
-    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| Round | Variant | first 200 (ms) | started (s) | process (s) | start-up CPU (s) | req/s")
+        .append(" | p50 (ms) | p99 (ms) | CPU/req (µs) | RSS (MB) | spans | log records | other CPU (cores)")
+        .append(" | load1 at start |\n");
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Run r : runs) {
       md.append("| ").append(r.round()).append(" | `").append(r.variant()).append("` | ")
           .append(fmt("%.0f", r.firstResponseMillis())).append(" | ")
           .append(fmt("%.2f", r.bootStartedSeconds())).append(" | ")
           .append(fmt("%.2f", r.bootProcessSeconds())).append(" | ")
+          .append(fmt("%.2f", r.startupCpuSeconds())).append(" | ")
           .append(fmt("%.0f", r.requestsPerSecond())).append(" | ")
           .append(fmt("%.2f", r.p50Millis())).append(" | ")
           .append(fmt("%.2f", r.p99Millis())).append(" | ")
@@ -197,6 +201,9 @@ final class Report {
         .append(" obs adds less than the OpenTelemetry starter: **")
         .append(obsAdded < otelAdded ? "yes" : "no").append("**; under 15 % over no telemetry: **")
         .append(obsOverNone < 0.15 ? "yes" : "no").append("**.\n");
+    ToDoubleFunction<Run> cpuToFirst = Run::startupCpuSeconds;
+    md.append(fmt("- Start-up CPU until the first 200: obs %+.1f %%, OpenTelemetry starter %+.1f %% over no telemetry.\n",
+        (pairedRatio("obs", "none", cpuToFirst) - 1) * 100, (pairedRatio("otel", "none", cpuToFirst) - 1) * 100));
     ToDoubleFunction<Run> started = Run::bootStartedSeconds;
     md.append(fmt("- Boot's own \"Started ... in\": obs %+.1f %%, OpenTelemetry starter %+.1f %% over no telemetry.\n",
         (pairedRatio("obs", "none", started) - 1) * 100, (pairedRatio("otel", "none", started) - 1) * 100));

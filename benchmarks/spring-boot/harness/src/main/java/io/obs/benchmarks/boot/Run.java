@@ -13,6 +13,9 @@ import java.util.Map;
  * @param firstResponseMillis from starting the process to the first 200 on the route
  * @param bootStartedSeconds Boot's "Started ... in X seconds" (context start, JVM start excluded)
  * @param bootProcessSeconds Boot's "(process running for Y)" at the same moment
+ * @param startupCpuSeconds the application's CPU, every thread, until the first 200: what start-up
+ *     costs regardless of how many cores it could spread over or had to share
+ * @param loadedClasses classes the JVM had loaded at the first 200
  * @param handledRequests route requests the application served: the first one, the warm-up's and
  *     the measurement's
  * @param cpuMicrosPerRequest the application process's user+system CPU during the measurement,
@@ -30,6 +33,8 @@ record Run(
     double firstResponseMillis,
     double bootStartedSeconds,
     double bootProcessSeconds,
+    double startupCpuSeconds,
+    long loadedClasses,
     double requestsPerSecond,
     double p50Millis,
     double p99Millis,
