@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * <p>Options (all optional): {@code --rounds 7 --warmup 10 --duration 20 --threads 1
  * --connections 16 --jvm "-Xmx512m" --variants none,otel,obs --apps benchmarks/spring-boot --out
  * benchmarks/results/spring-boot-DATE.md --work target/bootbench --quiet-load 1.5 --quiet-wait 1200
- * --label TEXT}. {@code --quiet-wait} is how long to wait, at most, for the 1-minute load average
+ * --label TEXT}. {@code --duration 0} measures start-up only. {@code --quiet-wait} is how long to wait, at most, for the 1-minute load average
  * to drop under {@code --quiet-load} before the first round; the run goes ahead either way and the
  * report says which.
  */
@@ -105,12 +105,13 @@ public final class BootBench {
         for (String variant : rotated(options.variants, round - 1)) {
           Run run = bench.runOnce(round, variant);
           runs.add(run);
-          System.err.printf("round %d %-4s first %6.0f ms  started %5.2f s  %7.0f req/s  p99 %6.2f ms"
-                  + "  cpu %6.0f us/req  rss %4d MB  other %.2f cores  spans %d  logs %d%n",
+          System.err.printf("round %d %-4s first %6.0f ms  started %5.2f s  start-up cpu %5.2f s"
+                  + "  (others %.2f cores)  %7.0f req/s  p99 %6.2f ms  cpu %6.0f us/req  rss %4d MB"
+                  + "  (others %.2f cores)  spans %d  logs %d%n",
               round, variant, run.firstResponseMillis(), run.bootStartedSeconds(),
-              run.requestsPerSecond(), run.p99Millis(), run.cpuMicrosPerRequest(),
-              run.peakRssKb() / 1024, run.otherCores(), run.sink().get(Signal.TRACES).items(),
-              run.sink().get(Signal.LOGS).items());
+              run.startupCpuSeconds(), run.otherCoresStartup(), run.requestsPerSecond(),
+              run.p99Millis(), run.cpuMicrosPerRequest(), run.peakRssKb() / 1024, run.otherCores(),
+              run.sink().get(Signal.TRACES).items(), run.sink().get(Signal.LOGS).items());
         }
       }
     }
@@ -146,6 +147,7 @@ public final class BootBench {
 
     Map<Signal, Counts> sinkBefore = sink.snapshot();
     double load1 = Proc.load1();
+    CpuWindow startup = CpuWindow.open();
     long start = System.nanoTime();
     Process app = new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -154,32 +156,37 @@ public final class BootBench {
     live.set(app);
     double firstResponse;
     double startupCpu;
+    double startupOther;
     long classes;
-    Wrk.Result warm;
-    Wrk.Result measured;
-    long appTicks;
-    long otherTicks;
-    double seconds;
+    long warmRequests = 0;
+    long errors = 0;
+    Wrk.Result measured = null;
+    double cpuPerRequest = Double.NaN;
+    double measuredOther = Double.NaN;
     long rssKb;
     double stopMillis;
     try {
       firstResponse = firstResponse(app, url, start, log);
-      startupCpu = (double) Proc.cpuTicks(app.pid()) / Proc.TICKS_PER_SECOND;
+      long startupTicks = Proc.cpuTicks(app.pid());
+      startupCpu = (double) startupTicks / Proc.TICKS_PER_SECOND;
+      // The application started inside the window, so all its CPU so far is its own share.
+      startupOther = startup.otherCores(startupTicks);
       classes = loadedClasses(app.pid());
-      warm = Wrk.run(url, options.threads, options.connections, options.warmupSeconds);
-      long self = ProcessHandle.current().pid();
-      long app0 = Proc.cpuTicks(app.pid());
-      long busy0 = Proc.machineBusyTicks();
-      long children0 = Proc.reapedChildrenCpuTicks();
-      long self0 = Proc.cpuTicks(self);
-      long t0 = System.nanoTime();
-      measured = Wrk.run(url, options.threads, options.connections, options.durationSeconds);
-      seconds = (System.nanoTime() - t0) / 1e9;
-      appTicks = Proc.cpuTicks(app.pid()) - app0;
-      long busy = Proc.machineBusyTicks() - busy0;
-      long children = Proc.reapedChildrenCpuTicks() - children0;
-      long harness = Proc.cpuTicks(self) - self0;
-      otherTicks = Math.max(0, busy - appTicks - children - harness);
+      if (options.durationSeconds > 0) {
+        if (options.warmupSeconds > 0) {
+          Wrk.Result warm = Wrk.run(url, options.threads, options.connections, options.warmupSeconds);
+          warmRequests = warm.requests();
+          errors += warm.errors();
+        }
+        long app0 = Proc.cpuTicks(app.pid());
+        CpuWindow window = CpuWindow.open();
+        measured = Wrk.run(url, options.threads, options.connections, options.durationSeconds);
+        long appTicks = Proc.cpuTicks(app.pid()) - app0;
+        measuredOther = window.otherCores(appTicks);
+        errors += measured.errors();
+        cpuPerRequest = (double) appTicks / Proc.TICKS_PER_SECOND * 1e6
+            / Math.max(1, measured.requests());
+      }
       rssKb = Proc.peakRssKb(app.pid());
     } finally {
       stopMillis = stop(app);
@@ -202,14 +209,13 @@ public final class BootBench {
         warnings.add(line);
       }
     }
-    double cpuSeconds = (double) appTicks / Proc.TICKS_PER_SECOND;
+    long measuredRequests = measured == null ? 0 : measured.requests();
     return new Run(round, variant, firstResponse, started, process, startupCpu, classes,
-        measured.requestsPerSecond(),
-        measured.p50Millis(), measured.p99Millis(), measured.requests(),
-        1 + warm.requests() + measured.requests(), warm.errors() + measured.errors(),
-        cpuSeconds * 1e6 / Math.max(1, measured.requests()), rssKb,
-        otherTicks / (double) Proc.TICKS_PER_SECOND / seconds, load1, stopMillis, sinkDelta,
-        warnings);
+        measured == null ? Double.NaN : measured.requestsPerSecond(),
+        measured == null ? Double.NaN : measured.p50Millis(),
+        measured == null ? Double.NaN : measured.p99Millis(),
+        measuredRequests, 1 + warmRequests + measuredRequests, errors, cpuPerRequest, rssKb,
+        startupOther, measuredOther, load1, stopMillis, sinkDelta, warnings);
   }
 
   /**
@@ -315,6 +321,27 @@ public final class BootBench {
     }
   }
 
+  /**
+   * The machine's CPU over a stretch of time, to tell how much of it went to processes outside the
+   * run: busy ticks of every core, minus the application's share, the finished children's (wrk)
+   * and the harness's own (the sink included).
+   */
+  private record CpuWindow(long nanos, long busy, long children, long self) {
+    static CpuWindow open() throws IOException {
+      return new CpuWindow(System.nanoTime(), Proc.machineBusyTicks(),
+          Proc.reapedChildrenCpuTicks(), Proc.cpuTicks(ProcessHandle.current().pid()));
+    }
+
+    /** Cores' worth of CPU other processes used since {@link #open}. */
+    double otherCores(long appTicks) throws IOException {
+      double seconds = (System.nanoTime() - nanos) / 1e9;
+      long others = Proc.machineBusyTicks() - busy - appTicks
+          - (Proc.reapedChildrenCpuTicks() - children)
+          - (Proc.cpuTicks(ProcessHandle.current().pid()) - self);
+      return Math.max(0, others) / (double) Proc.TICKS_PER_SECOND / seconds;
+    }
+  }
+
   /** How the wait for a quiet machine ended. */
   record Quiet(double load1, double waitedSeconds, boolean quiet) {}
 
@@ -361,8 +388,8 @@ public final class BootBench {
         String value = args[++i];
         switch (name) {
           case "--rounds" -> o.rounds = positive(name, value);
-          case "--warmup" -> o.warmupSeconds = positive(name, value);
-          case "--duration" -> o.durationSeconds = positive(name, value);
+          case "--warmup" -> o.warmupSeconds = nonNegative(name, value);
+          case "--duration" -> o.durationSeconds = nonNegative(name, value);
           case "--threads" -> o.threads = positive(name, value);
           case "--connections" -> o.connections = positive(name, value);
           case "--jvm" -> o.jvmArgs = List.of(value.trim().split("\\s+"));
@@ -385,6 +412,14 @@ public final class BootBench {
       int n = Integer.parseInt(value);
       if (n < 1) {
         throw new IllegalArgumentException(name + " must be at least 1, not " + value);
+      }
+      return n;
+    }
+
+    private static int nonNegative(String name, String value) {
+      int n = Integer.parseInt(value);
+      if (n < 0) {
+        throw new IllegalArgumentException(name + " must not be negative, not " + value);
       }
       return n;
     }

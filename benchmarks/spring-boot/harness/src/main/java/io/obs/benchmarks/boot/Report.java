@@ -84,9 +84,11 @@ final class Report {
                 quiet.load1(), options.quietLoad)
             : String.format(Locale.ROOT, "The 1-minute load never dropped under %.2f (%.2f after waiting %.0f s); measured anyway",
                 options.quietLoad, quiet.load1(), quiet.waitedSeconds()))
-        .append(". CPU used by other processes during the measured wrk runs: median ")
-        .append(fmt("%.2f", median(all(Run::otherCores)))).append(" cores, max ")
-        .append(fmt("%.2f", Collections.max(all(Run::otherCores)))).append(".\n\n");
+        .append(". CPU that other processes used (busy CPU of the machine minus the application's,")
+        .append(" wrk's and the harness's), in cores: from process start to the first 200, ")
+        .append(spread(all(Run::otherCoresStartup), "%.2f"))
+        .append("; during the measured wrk runs, ").append(spread(all(Run::otherCores), "%.2f"))
+        .append(".\n\n");
 
     md.append("## Results\n\n");
     md.append("| Metric |");
@@ -98,6 +100,10 @@ final class Report {
     pairs.forEach(p -> md.append("---:|"));
     md.append('\n');
     for (Metric metric : METRICS) {
+      if (of(variants.get(0), metric.value()).isEmpty()) {
+        // Not measured in this run: throughput when it measured start-up only.
+        continue;
+      }
       md.append("| ").append(metric.name()).append(" |");
       for (String v : variants) {
         md.append(' ').append(cell(of(v, metric.value()), metric.format())).append(" |");
@@ -161,16 +167,17 @@ final class Report {
     md.append('\n');
 
     md.append("## Every run\n\n");
-    md.append("| Round | Variant | first 200 (ms) | started (s) | process (s) | start-up CPU (s) | req/s")
-        .append(" | p50 (ms) | p99 (ms) | CPU/req (µs) | RSS (MB) | spans | log records | other CPU (cores)")
-        .append(" | load1 at start |\n");
-    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| Round | Variant | first 200 (ms) | started (s) | process (s) | start-up CPU (s)")
+        .append(" | others' CPU in start-up (cores) | req/s | p50 (ms) | p99 (ms) | CPU/req (µs) | RSS (MB)")
+        .append(" | spans | log records | others' CPU under wrk (cores) | load1 at start |\n");
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Run r : runs) {
       md.append("| ").append(r.round()).append(" | `").append(r.variant()).append("` | ")
           .append(fmt("%.0f", r.firstResponseMillis())).append(" | ")
           .append(fmt("%.2f", r.bootStartedSeconds())).append(" | ")
           .append(fmt("%.2f", r.bootProcessSeconds())).append(" | ")
           .append(fmt("%.2f", r.startupCpuSeconds())).append(" | ")
+          .append(fmt("%.2f", r.otherCoresStartup())).append(" | ")
           .append(fmt("%.0f", r.requestsPerSecond())).append(" | ")
           .append(fmt("%.2f", r.p50Millis())).append(" | ")
           .append(fmt("%.2f", r.p99Millis())).append(" | ")
@@ -207,6 +214,10 @@ final class Report {
     ToDoubleFunction<Run> started = Run::bootStartedSeconds;
     md.append(fmt("- Boot's own \"Started ... in\": obs %+.1f %%, OpenTelemetry starter %+.1f %% over no telemetry.\n",
         (pairedRatio("obs", "none", started) - 1) * 100, (pairedRatio("otel", "none", started) - 1) * 100));
+    if (options.durationSeconds == 0) {
+      md.append('\n');
+      return;
+    }
     ToDoubleFunction<Run> rps = Run::requestsPerSecond;
     ToDoubleFunction<Run> cpu = Run::cpuMicrosPerRequest;
     md.append(fmt("- Throughput: obs %.1f %% of no telemetry and %.1f %% of the OpenTelemetry starter",
@@ -246,8 +257,19 @@ final class Report {
 
   private List<Double> all(ToDoubleFunction<Run> value) {
     List<Double> out = new ArrayList<>();
-    runs.forEach(r -> out.add(value.applyAsDouble(r)));
+    for (Run r : runs) {
+      double v = value.applyAsDouble(r);
+      if (!Double.isNaN(v)) {
+        out.add(v);
+      }
+    }
     return out;
+  }
+
+  /** "median m, max x", or n/a. */
+  private static String spread(List<Double> values, String format) {
+    return values.isEmpty() ? "n/a" : "median " + fmt(format, median(values)) + ", max "
+        + fmt(format, Collections.max(values));
   }
 
   /** Median over rounds of {@code a / b}, both measured in the same round. */

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * What one fresh JVM of one variant measured in one round. Times in milliseconds unless named;
- * Boot's own figures are NaN when its "Started" line was not found.
+ * Boot's own figures are NaN when its "Started" line was not found, the throughput figures when
+ * the run measured start-up only.
  *
  * @param firstResponseMillis from starting the process to the first 200 on the route
  * @param bootStartedSeconds Boot's "Started ... in X seconds" (context start, JVM start excluded)
@@ -20,8 +21,9 @@ import java.util.Map;
  *     the measurement's
  * @param cpuMicrosPerRequest the application process's user+system CPU during the measurement,
  *     every thread, divided by the requests wrk completed in it
- * @param otherCores CPU used during the measurement by processes outside the run (not the
- *     application, wrk or the harness), in cores: the shared machine's noise
+ * @param otherCoresStartup CPU used from process start to the first 200 by processes outside the
+ *     run (not the application or the harness), in cores: the shared machine's noise
+ * @param otherCores the same during the measured wrk run (wrk is part of the run)
  * @param load1AtStart the 1-minute load average when the process was started
  * @param stopMillis from SIGTERM to exit, exporters' final flush included
  * @param sink what the OTLP sink received from this process, start to exit
@@ -43,6 +45,7 @@ record Run(
     long errors,
     double cpuMicrosPerRequest,
     long peakRssKb,
+    double otherCoresStartup,
     double otherCores,
     double load1AtStart,
     double stopMillis,
