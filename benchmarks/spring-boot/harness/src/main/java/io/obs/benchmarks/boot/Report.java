@@ -54,6 +54,7 @@ final class Report {
   String markdown() {
     StringBuilder md = new StringBuilder();
     List<String> variants = options.variants;
+    md.append("<!-- SPDX-License-Identifier: Apache-2.0 -->\n");
     md.append("# Spring Boot starter: start-up and throughput, ")
         .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE)).append("\n\n");
     if (!options.label.isEmpty()) {
