@@ -91,12 +91,22 @@ public final class Dependencies {
   }
 
   /**
-   * The artifact version of the jar that holds {@code probe}: the {@code version.properties} next
-   * to OpenTelemetry's classes, else the manifest's {@code Implementation-Version} or {@code
-   * Bundle-Version}; {@code null} when none says.
+   * The artifact version of the jar that holds {@code probe}: its package's {@code
+   * Implementation-Version} (read with the jar's manifest when the class was defined, so free),
+   * else the {@code version.properties} next to OpenTelemetry's classes, else the manifest's {@code
+   * Bundle-Version} (the Prometheus client has only that); {@code null} when none says. The cheap
+   * answer comes first: this runs inside {@code init()}, and a resource looked up by name is
+   * searched for in every jar of the class path.
    */
   static @Nullable String versionOf(Class<?> probe) {
-    try (InputStream in = probe.getResourceAsStream("version.properties")) {
+    Package pkg = probe.getPackage();
+    if (pkg != null && pkg.getImplementationVersion() != null) {
+      return pkg.getImplementationVersion();
+    }
+    // Only OpenTelemetry ships one; for any other class the lookup would search every jar.
+    try (InputStream in = probe.getName().startsWith("io.opentelemetry.")
+        ? probe.getResourceAsStream("version.properties")
+        : null) {
       if (in != null) {
         Properties properties = new Properties();
         properties.load(in);
@@ -107,10 +117,6 @@ public final class Dependencies {
       }
     } catch (IOException e) {
       // fall through to the manifest
-    }
-    Package pkg = probe.getPackage();
-    if (pkg != null && pkg.getImplementationVersion() != null) {
-      return pkg.getImplementationVersion();
     }
     Path jar = jarOf(probe);
     if (jar == null) {

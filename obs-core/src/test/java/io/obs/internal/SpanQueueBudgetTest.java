@@ -98,7 +98,14 @@ class SpanQueueBudgetTest {
     assertThat(budget.waitingBytes()).isZero();
     tracers.get("test").spanBuilder("after").setAttribute("user_agent.original", header)
         .startSpan().end();
-    tracers.forceFlush().join(10, java.util.concurrent.TimeUnit.SECONDS);
+    // Waited for rather than flushed: on a loaded machine a flush can return before the batch
+    // processor's worker has picked the span up.
+    long afterDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (exporter.received.stream().noneMatch(span -> span.getName().equals("after"))
+        && System.nanoTime() < afterDeadline) {
+      tracers.forceFlush().join(1, java.util.concurrent.TimeUnit.SECONDS);
+      Thread.sleep(10);
+    }
     assertThat(exporter.received).anyMatch(span -> span.getName().equals("after"));
     assertThat(budget.waitingBytes()).isZero();
     tracers.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);

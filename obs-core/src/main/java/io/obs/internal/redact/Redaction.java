@@ -28,6 +28,35 @@ public final class Redaction {
     if (!config.get(CoreKeys.REDACTION_ENABLED)) {
       return Redactor.disabled();
     }
+    // Logs, spans and metrics each ask for the policy of the same configuration; its detectors'
+    // regular expressions are compiled once.
+    Settings settings = new Settings(config.get(CoreKeys.REDACTION_MODE),
+        config.get(CoreKeys.REDACTION_MASK), config.get(CoreKeys.REDACTION_DETECTORS),
+        config.get(CoreKeys.REDACTION_PATTERNS), config.get(CoreKeys.REDACTION_DENYLIST),
+        config.find(CoreKeys.REDACTION_HASH_KEY).orElse(""));
+    Built last = lastBuilt;
+    if (last != null && last.settings().equals(settings)) {
+      return last.redactor();
+    }
+    Redactor built = build(config);
+    lastBuilt = new Built(settings, built);
+    return built;
+  }
+
+  /** What a redactor is built from. */
+  private record Settings(String mode, String mask, List<String> detectors, List<String> patterns,
+      List<String> denylist, String hashKey) {
+    @Override
+    public String toString() {
+      return "Settings[...]"; // holds the hash key
+    }
+  }
+
+  private record Built(Settings settings, Redactor redactor) {}
+
+  private static volatile @Nullable Built lastBuilt;
+
+  private static Redactor build(ObsConfig config) {
     Redactor.Builder redactor =
         Redactor.builder()
             .addDetectors(Detectors.builtIn(config.get(CoreKeys.REDACTION_DETECTORS)))

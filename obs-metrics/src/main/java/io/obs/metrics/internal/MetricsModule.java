@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.validate.Validated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -79,6 +82,13 @@ public final class MetricsModule implements ObservabilityModule {
   private @Nullable PrometheusMetricReader reader;
   private @Nullable MeterRegistry registry;
   private @Nullable PrometheusMeterRegistry prometheus;
+  // A plain application's published registry until start() attaches the real ones to it.
+  private @Nullable DeferredRegistry deferred;
+  private @Nullable MeterRegistry realRegistry;
+  private final CountDownLatch attached = new CountDownLatch(1);
+  private List<Double> buckets = List.of();
+  private Map<String, String> commonLabels = Map.of();
+  private Supplier<Redactor> redaction = Redactor::disabled;
   private @Nullable JvmMetricsBinder jvmMetrics;
   private boolean global;
 
@@ -118,9 +128,15 @@ public final class MetricsModule implements ObservabilityModule {
   }
 
   /**
-   * Builds the Micrometer registries and publishes them with {@link ObsMetrics} before {@code
-   * init()} returns, so what the application records from its next statement on is kept. Binding
-   * the JVM metrics and serving {@code /metrics} wait for {@link #start}.
+   * Publishes a working Micrometer registry with {@link ObsMetrics} before {@code init()} returns,
+   * so what the application records from its next statement on is kept.
+   *
+   * <p>In a plain application that registry is a {@link DeferredRegistry}: the real registries
+   * (the Prometheus one above all, whose classes are about half of a cold {@code init()}) are
+   * built by {@link #start} on obs's start-up thread, and what was recorded meanwhile is replayed
+   * into them, so {@code init()} does not wait for them and nothing is lost. Under a framework
+   * (Spring Boot) the real registries are built here: the framework takes them one by one as
+   * beans and applies its meter filters to each before any meter exists.
    */
   @Override
   public void configure(SdkSetup setup) {
@@ -129,8 +145,8 @@ public final class MetricsModule implements ObservabilityModule {
       throw new IllegalStateException(incompatible);
     }
     ObsConfig config = setup.config();
-    List<Double> buckets = parseBuckets(config.get(MetricsKeys.HTTP_BUCKETS));
-    Map<String, String> commonLabels = commonLabels(config, setup.resource());
+    buckets = parseBuckets(config.get(MetricsKeys.HTTP_BUCKETS));
+    commonLabels = commonLabels(config, setup.resource());
     boolean enabled = config.get(CoreKeys.METRICS_ENABLED);
     if (enabled) {
       registerViews(setup, buckets);
@@ -138,15 +154,60 @@ public final class MetricsModule implements ObservabilityModule {
         reader = PrometheusMetricReader.builder().build();
         setup.addMetricReader(reader);
       }
+      jvmMetrics = new JvmMetricsBinder(config);
+      setup.publish(JvmMetricsBinder.class, jvmMetrics);
     }
-    String exporter = enabled ? config.get(CoreKeys.METRICS_EXPORTER) : "none";
+    redaction = Redaction.lazy(config);
+    MeterRegistry top;
+    if (setup.host().isPresent()) {
+      top = buildRegistries(config, setup.resource());
+      publishPrometheus(setup);
+    } else {
+      DeferredRegistry deferred = new DeferredRegistry(Clock.SYSTEM);
+      this.deferred = deferred;
+      top = deferred;
+      if (prometheusWanted(config)) {
+        setup.publishLazily(PrometheusMeterRegistry.class, this::built);
+        setup.publishLazily(PrometheusRegistry.class, () -> built().getPrometheusRegistry());
+      }
+    }
+    if (config.get(CoreKeys.REDACTION_ENABLED)) {
+      top.config().meterFilter(new RedactedTags(redaction));
+    }
+    registry = top;
+    // Under a framework (Spring Boot) the framework adds its meter filters to this registry and
+    // then adds it to the global registry; a meter registered before that would make Micrometer
+    // warn and miss those filters.
+    if (setup.host().isEmpty()) {
+      Metrics.globalRegistry.add(top);
+      global = true;
+    }
+    setup.publish(MeterRegistry.class, top);
+    setup.publish(ObsMetrics.class, metrics(config, top, buckets, commonLabels.keySet()));
+  }
+
+  /**
+   * The real registries, one or a composite of several: Prometheus, OTLP push, console, or an
+   * in-memory one when metrics leave the process no other way.
+   */
+  private MeterRegistry buildRegistries(ObsConfig config, Resource resource) {
+    String exporter =
+        config.get(CoreKeys.METRICS_ENABLED) ? config.get(CoreKeys.METRICS_EXPORTER) : "none";
     List<MeterRegistry> children = new ArrayList<>();
-    if (exporter.equals("prometheus") || exporter.equals("both")) {
-      prometheus = prometheusRegistry(config, commonLabels);
-      children.add(prometheus);
+    if (prometheusWanted(config)) {
+      PrometheusMeterRegistry built = prometheusRegistry(config, commonLabels);
+      PrometheusMetricReader otel = reader;
+      if (otel != null) {
+        // OpenTelemetry instruments join the same scrape from the start: whoever scrapes the
+        // registry directly (Spring Boot's /actuator/prometheus) sees them as soon as it can.
+        built.getPrometheusRegistry().register(
+            new OtelCollector(otel, commonLabels, micrometerNames(built), redaction));
+      }
+      prometheus = built;
+      children.add(built);
     }
     if (exporter.equals("otlp") || exporter.equals("both")) {
-      MeterRegistry otlp = PushRegistries.otlp(config, setup.resource());
+      MeterRegistry otlp = PushRegistries.otlp(config, resource);
       if (otlp != null) {
         children.add(otlp);
       }
@@ -163,36 +224,39 @@ public final class MetricsModule implements ObservabilityModule {
         child.config().commonTags(tags(commonLabels));
       }
     }
-    MeterRegistry top = children.size() == 1 ? children.get(0) : composite(children);
-    Supplier<Redactor> redaction = Redaction.lazy(config);
-    if (config.get(CoreKeys.REDACTION_ENABLED)) {
-      top.config().meterFilter(new RedactedTags(redaction));
+    return children.size() == 1 ? children.get(0) : composite(children);
+  }
+
+  private void publishPrometheus(SdkSetup setup) {
+    PrometheusMeterRegistry built = prometheus;
+    if (built != null) {
+      setup.publish(PrometheusMeterRegistry.class, built);
+      setup.publish(PrometheusRegistry.class, built.getPrometheusRegistry());
     }
-    registry = top;
-    if (enabled) {
-      jvmMetrics = new JvmMetricsBinder(config);
-      setup.publish(JvmMetricsBinder.class, jvmMetrics);
-    }
-    // Under a framework (Spring Boot) the framework adds its meter filters to this registry and
-    // then adds it to the global registry; a meter registered before that would make Micrometer
-    // warn and miss those filters.
-    if (setup.host().isEmpty()) {
-      Metrics.globalRegistry.add(top);
-      global = true;
-    }
-    setup.publish(MeterRegistry.class, top);
-    setup.publish(ObsMetrics.class, metrics(config, top, buckets, commonLabels.keySet()));
-    if (prometheus != null) {
-      PrometheusRegistry prometheusRegistry = prometheus.getPrometheusRegistry();
-      if (reader != null) {
-        // OpenTelemetry instruments join the same scrape from the start: whoever scrapes the
-        // registry directly (Spring Boot's /actuator/prometheus) sees them as soon as it can.
-        prometheusRegistry.register(
-            new OtelCollector(reader, commonLabels, micrometerNames(prometheus), redaction));
+  }
+
+  private static boolean prometheusWanted(ObsConfig config) {
+    return config.get(CoreKeys.METRICS_ENABLED) && servesPrometheus(config);
+  }
+
+  /** The Prometheus registry built by {@link #start}, waiting for it. */
+  private PrometheusMeterRegistry built() {
+    try {
+      if (!attached.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "obs-metrics: the Prometheus registry was not built within 30 s of start-up");
       }
-      setup.publish(PrometheusMeterRegistry.class, prometheus);
-      setup.publish(PrometheusRegistry.class, prometheusRegistry);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the Prometheus registry", e);
     }
+    PrometheusMeterRegistry built = prometheus;
+    if (built == null) {
+      throw new IllegalStateException(
+          "obs-metrics: the Prometheus registry could not be built (see the ERROR above) or obs"
+              + " was closed before it was");
+    }
+    return built;
   }
 
   /** Working no-op components: the same application code runs with metrics switched off. */
@@ -292,6 +356,25 @@ public final class MetricsModule implements ObservabilityModule {
     if (top == null) {
       return;
     }
+    // The redaction policy's patterns are compiled here, off the application's threads, before a
+    // meter the application registers needs them (RedactedTags).
+    redaction.get();
+    DeferredRegistry waiting = deferred;
+    if (waiting != null) {
+      try {
+        MeterRegistry real = buildRegistries(config, context.resource());
+        realRegistry = real;
+        long dropped = waiting.attach(real);
+        if (dropped > 0) {
+          log().log(System.Logger.Level.WARNING,
+              "obs-metrics: {0} timer and summary values recorded before the registries were"
+                  + " built were dropped (at most {1} wait)",
+              dropped, DeferredRegistry.MAX_BUFFERED);
+        }
+      } finally {
+        attached.countDown();
+      }
+    }
     JvmMetricsBinder jvm = jvmMetrics;
     if (jvm != null && context.host().isEmpty()) {
       jvm.bindTo(top);
@@ -338,10 +421,17 @@ public final class MetricsModule implements ObservabilityModule {
       jvm.close();
     }
     if (current != null) {
-      // Closing a push registry publishes what is left once.
       current.close();
     }
+    MeterRegistry real = realRegistry;
+    if (real != null) {
+      // Closing a push registry publishes what is left once.
+      real.close();
+    }
+    attached.countDown(); // nobody waits for a registry that will not come
     registry = null;
+    realRegistry = null;
+    deferred = null;
     prometheus = null;
     jvmMetrics = null;
   }
@@ -391,14 +481,42 @@ public final class MetricsModule implements ObservabilityModule {
     return labels;
   }
 
+  /**
+   * Micrometer's defaults, without their validation: {@link PrometheusConfig#DEFAULT} checks its
+   * (unset) properties through Micrometer's validation framework, whose classes and lambdas were
+   * a tenth of a cold {@code init()}, to find nothing wrong with values nobody set.
+   */
+  private static final PrometheusConfig PROMETHEUS_DEFAULTS =
+      new PrometheusConfig() {
+        @Override
+        public @Nullable String get(String key) {
+          return null;
+        }
+
+        @Override
+        public Validated<?> validate() {
+          return Validated.none();
+        }
+
+        @Override
+        public boolean descriptions() {
+          return true;
+        }
+
+        @Override
+        public Duration step() {
+          return Duration.ofMinutes(1);
+        }
+      };
+
   private PrometheusMeterRegistry prometheusRegistry(
       ObsConfig config, Map<String, String> commonLabels) {
     PrometheusRegistry prometheusRegistry = new PrometheusRegistry();
     PrometheusMeterRegistry prometheus =
         config.get(MetricsKeys.EXEMPLARS_ENABLED)
             ? new PrometheusMeterRegistry(
-                PrometheusConfig.DEFAULT, prometheusRegistry, Clock.SYSTEM, new OtelSpanContext())
-            : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheusRegistry, Clock.SYSTEM);
+                PROMETHEUS_DEFAULTS, prometheusRegistry, Clock.SYSTEM, new OtelSpanContext())
+            : new PrometheusMeterRegistry(PROMETHEUS_DEFAULTS, prometheusRegistry, Clock.SYSTEM);
     prometheus.config().commonTags(tags(commonLabels));
     // Two ProcessorMetrics names fail promtool's lint: process_cpu_time_ns_total (a non-base,
     // abbreviated unit; process_cpu_usage carries the same information) and system_cpu_count (a

@@ -24,7 +24,8 @@ public final class DocBlocks {
       List.of("README.md", "docs/getting-started.md", "docs/architecture.md",
           "docs/configuration.md", "docs/tracing.md", "docs/metrics.md", "docs/logs.md",
           "docs/deployment.md", "docs/migration.md", "docs/correlation.md", "docs/ebpf.md",
-          "docs/spring-boot.md", "examples/shop/README.md");
+          "docs/spring-boot.md", "docs/security.md", "docs/reliability.md",
+          "examples/shop/README.md");
 
   private static final Pattern DIRECTIVE =
       Pattern.compile("^<!--\\s*(include|check):\\s*(\\S+)\\s*-->\\s*$");
