@@ -54,6 +54,8 @@ public final class ConfigKey<T> {
 
 
   private final String path;
+  // Asked for once per key and variable while the configuration is read, inside init().
+  private final String environmentVariable;
   private final Kind kind;
   private final @Nullable T defaultValue;
   private final @Nullable String defaultDescription; // null: described from the default
@@ -66,6 +68,7 @@ public final class ConfigKey<T> {
 
   private ConfigKey(Builder<T> builder) {
     this.path = builder.path;
+    this.environmentVariable = "OBS_" + path.toUpperCase(Locale.ROOT).replace('.', '_');
     this.kind = builder.kind;
     this.defaultValue = builder.defaultValue;
     // Only documentation and error messages read it; every key is built in each cold start.
@@ -150,7 +153,7 @@ public final class ConfigKey<T> {
 
   /** The {@code OBS_*} environment variable that sets this key. */
   public String environmentVariable() {
-    return "OBS_" + path.toUpperCase(Locale.ROOT).replace('.', '_');
+    return environmentVariable;
   }
 
   /** The system property that sets this key. */

@@ -195,6 +195,10 @@ public final class MetricsModule implements ObservabilityModule {
         config.get(CoreKeys.METRICS_ENABLED) ? config.get(CoreKeys.METRICS_EXPORTER) : "none";
     List<MeterRegistry> children = new ArrayList<>();
     if (prometheusWanted(config)) {
+      String incompatible = incompatibleRegistry();
+      if (incompatible != null) {
+        throw new IllegalStateException(incompatible);
+      }
       PrometheusMeterRegistry built = prometheusRegistry(config, commonLabels);
       PrometheusMetricReader otel = reader;
       if (otel != null) {
@@ -333,13 +337,27 @@ public final class MetricsModule implements ObservabilityModule {
     String[][] artifacts = {
       {"io.micrometer:micrometer-core", "io.micrometer.core.instrument.MeterRegistry", "micrometer",
         "micrometer.version"},
-      {"io.micrometer:micrometer-registry-prometheus",
-        "io.micrometer.prometheusmetrics.PrometheusMeterRegistry", "micrometer",
-        "micrometer.version"},
       {"io.prometheus:prometheus-metrics-model",
         "io.prometheus.metrics.model.registry.PrometheusRegistry", "prometheus-metrics",
         "prometheus-client.version"},
     };
+    return tooOld(artifacts);
+  }
+
+  /**
+   * Micrometer's Prometheus registry older than obs's, named with the fix; else null. Checked
+   * where that registry is built: loading its (large) class only to read its version would cost
+   * {@code init()} what building it later saves.
+   */
+  private static @Nullable String incompatibleRegistry() {
+    return tooOld(new String[][] {
+      {"io.micrometer:micrometer-registry-prometheus",
+        "io.micrometer.prometheusmetrics.PrometheusMeterRegistry", "micrometer",
+        "micrometer.version"},
+    });
+  }
+
+  private static @Nullable String tooOld(String[][] artifacts) {
     for (String[] artifact : artifacts) {
       var problem = Dependencies.tooOld(artifact[0], artifact[1], artifact[2], artifact[3]);
       if (problem.isPresent()) {
@@ -484,30 +502,33 @@ public final class MetricsModule implements ObservabilityModule {
   /**
    * Micrometer's defaults, without their validation: {@link PrometheusConfig#DEFAULT} checks its
    * (unset) properties through Micrometer's validation framework, whose classes and lambdas were
-   * a tenth of a cold {@code init()}, to find nothing wrong with values nobody set.
+   * a tenth of a cold {@code init()}, to find nothing wrong with values nobody set. A holder, so
+   * that the Prometheus registry's classes load where it is built, not with this module.
    */
-  private static final PrometheusConfig PROMETHEUS_DEFAULTS =
-      new PrometheusConfig() {
-        @Override
-        public @Nullable String get(String key) {
-          return null;
-        }
+  private static final class PrometheusDefaults {
+    static final PrometheusConfig CONFIG =
+        new PrometheusConfig() {
+          @Override
+          public @Nullable String get(String key) {
+            return null;
+          }
 
-        @Override
-        public Validated<?> validate() {
-          return Validated.none();
-        }
+          @Override
+          public Validated<?> validate() {
+            return Validated.none();
+          }
 
-        @Override
-        public boolean descriptions() {
-          return true;
-        }
+          @Override
+          public boolean descriptions() {
+            return true;
+          }
 
-        @Override
-        public Duration step() {
-          return Duration.ofMinutes(1);
-        }
-      };
+          @Override
+          public Duration step() {
+            return Duration.ofMinutes(1);
+          }
+        };
+  }
 
   private PrometheusMeterRegistry prometheusRegistry(
       ObsConfig config, Map<String, String> commonLabels) {
@@ -515,8 +536,8 @@ public final class MetricsModule implements ObservabilityModule {
     PrometheusMeterRegistry prometheus =
         config.get(MetricsKeys.EXEMPLARS_ENABLED)
             ? new PrometheusMeterRegistry(
-                PROMETHEUS_DEFAULTS, prometheusRegistry, Clock.SYSTEM, new OtelSpanContext())
-            : new PrometheusMeterRegistry(PROMETHEUS_DEFAULTS, prometheusRegistry, Clock.SYSTEM);
+                PrometheusDefaults.CONFIG, prometheusRegistry, Clock.SYSTEM, new OtelSpanContext())
+            : new PrometheusMeterRegistry(PrometheusDefaults.CONFIG, prometheusRegistry, Clock.SYSTEM);
     prometheus.config().commonTags(tags(commonLabels));
     // Two ProcessorMetrics names fail promtool's lint: process_cpu_time_ns_total (a non-base,
     // abbreviated unit; process_cpu_usage carries the same information) and system_cpu_count (a
