@@ -156,6 +156,7 @@ final class SdkFactory {
       exporter = builder.build();
     } else {
       var builder = OtlpHttpMetricExporter.builder()
+          .setComponentLoader(ExporterSenders.INSTANCE)
           .setEndpoint(endpoint)
           .setTimeout(config.get(CoreKeys.EXPORTER_TIMEOUT))
           .setCompression(config.get(CoreKeys.EXPORTER_COMPRESSION));
@@ -247,6 +248,7 @@ final class SdkFactory {
           exporter = builder.build();
         } else {
           var builder = OtlpHttpSpanExporter.builder()
+              .setComponentLoader(ExporterSenders.INSTANCE)
               .setEndpoint(endpoint)
               .setTimeout(config.get(CoreKeys.EXPORTER_TIMEOUT))
               .setCompression(config.get(CoreKeys.EXPORTER_COMPRESSION))
@@ -308,6 +310,7 @@ final class SdkFactory {
           exporter = b.build();
         } else {
           var b = OtlpHttpLogRecordExporter.builder()
+              .setComponentLoader(ExporterSenders.INSTANCE)
               .setEndpoint(endpoint)
               .setTimeout(config.get(CoreKeys.EXPORTER_TIMEOUT))
               .setCompression(config.get(CoreKeys.EXPORTER_COMPRESSION))

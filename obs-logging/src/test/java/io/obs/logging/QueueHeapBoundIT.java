@@ -42,11 +42,16 @@ class QueueHeapBoundIT {
 
   /** The child: floods, measures its heap after a GC at the height of the flood, resumes. */
   public static void main(String[] args) throws Exception {
-    io.obs.Observability.builder()
+    io.obs.Observability obs = io.obs.Observability.builder()
         .setConfigYaml("service:\n  name: heap-bound\nlogs:\n  drop_report_interval: 2s\n")
         .set("server.enabled", "false")
         .set("metrics.exporter", "none")
         .build();
+    // obs's own start-up line is logged at INFO from its start-up thread: logged during the
+    // flood it could be dropped too, and the drops would no longer add up to the flood's.
+    if (!obs.awaitStarted(Duration.ofSeconds(30))) {
+      throw new IllegalStateException("obs did not start");
+    }
     Logger log = LoggerFactory.getLogger("flood");
     String body = "x".repeat(MESSAGE_CHARS);
     AtomicBoolean flooding = new AtomicBoolean(true);
