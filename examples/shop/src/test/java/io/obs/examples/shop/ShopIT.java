@@ -95,7 +95,7 @@ class ShopIT {
     inventoryObsPort = freePort();
     paymentObsPort = freePort();
     ProcessBuilder launcher =
-        new ProcessBuilder(java(), "-jar", shopJar.toString(), "--no-load")
+        new ProcessBuilder(java(), "-jar", shopJar.toString(), "--no-load", "--syscalls")
             .redirectErrorStream(true);
     Map<String, String> env = launcher.environment();
     env.put("ORDER_PORT", Integer.toString(orderPort));

@@ -23,6 +23,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import java.util.List;
 import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,6 +39,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 
 /**
@@ -206,9 +208,9 @@ public class ObsAutoConfiguration {
   static class Servlet {
 
     @Bean
-    FilterRegistrationBean<ObsServletFilter> obsServletFilter(Observability obs) {
-      FilterRegistrationBean<ObsServletFilter> registration =
-          new FilterRegistrationBean<>(ObsServletFilter.create(obs));
+    FilterRegistrationBean<Filter> obsServletFilter(Observability obs, Environment environment) {
+      FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(
+          UntracedPaths.from(environment).around(ObsServletFilter.create(obs)));
       registration.setName("obsServletFilter");
       registration.addUrlPatterns("/*");
       registration.setDispatcherTypes(DispatcherType.REQUEST);
@@ -227,8 +229,8 @@ public class ObsAutoConfiguration {
   static class WebFlux {
 
     @Bean
-    ObsWebFilter obsWebFilter(Observability obs) {
-      return new ObsWebFilter(obs);
+    ObsWebFilter obsWebFilter(Observability obs, Environment environment) {
+      return new ObsWebFilter(obs, UntracedPaths.from(environment));
     }
   }
 

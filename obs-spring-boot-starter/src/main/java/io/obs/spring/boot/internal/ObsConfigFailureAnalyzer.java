@@ -23,8 +23,8 @@ public final class ObsConfigFailureAnalyzer extends AbstractFailureAnalyzer<ObsC
     }
     return new FailureAnalysis(description.toString(),
         "Correct the obs.* properties (or obs.yaml keys) named above. Every key, its default and"
-            + " its environment variable are in docs/configuration.md; your IDE completes obs.*"
-            + " properties in application.yml.",
+            + " its environment variable are in obs's configuration reference (docs/configuration.md"
+            + " in the obs repository); your IDE completes obs.* properties in application.yml.",
         cause);
   }
 }

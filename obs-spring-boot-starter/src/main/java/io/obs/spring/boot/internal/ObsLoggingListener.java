@@ -14,10 +14,10 @@ import org.springframework.util.ClassUtils;
 /**
  * Internal: not for use outside obs. Defaults obs needs from Spring Boot's environment before Boot
  * initialises logging: Reactor's automatic context propagation, so obs's spans follow reactive
- * pipelines across threads. Runs just before Boot's {@link LoggingApplicationListener}; the
- * settings are added as the lowest-precedence property source, so an application's own always
- * win. (obs's log appender takes Boot's console appender's place in {@link
- * ObsLogbackLoggingSystem}.)
+ * pipelines across threads, and no banner where obs writes the log lines. Runs just before Boot's
+ * {@link LoggingApplicationListener}; the settings are added as the lowest-precedence property
+ * source, so an application's own always win. (obs's log appender takes Boot's console
+ * appender's place in {@link ObsLogbackLoggingSystem}.)
  */
 public final class ObsLoggingListener
     implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
@@ -32,6 +32,13 @@ public final class ObsLoggingListener
     if (ClassUtils.isPresent("reactor.core.publisher.Hooks", classLoader)
         && !environment.containsProperty("spring.reactor.context-propagation")) {
       defaults.put("spring.reactor.context-propagation", "auto");
+    }
+    // Boot prints its banner straight to standard output, before logging starts: the one line
+    // that would not be obs's JSON. An application that sets banner-mode keeps its choice.
+    if (ClassUtils.isPresent("io.obs.logging.ObsAppender", classLoader)
+        && !"false".equalsIgnoreCase(environment.getProperty("obs.modules.logging.enabled"))
+        && !environment.containsProperty("spring.main.banner-mode")) {
+      defaults.put("spring.main.banner-mode", "off");
     }
     if (!defaults.isEmpty()) {
       environment.getPropertySources().addLast(new MapPropertySource("obs-defaults", defaults));

@@ -38,14 +38,19 @@ final class ObsWebFilter implements WebFilter, Ordered {
       new HeaderGetter<>(ObsWebFilter::names, ObsWebFilter::values);
 
   private final HttpServerCore core;
+  private final UntracedPaths untraced;
 
-  ObsWebFilter(Observability obs) {
+  ObsWebFilter(Observability obs, UntracedPaths untraced) {
     this.core = new HttpServerCore(HttpSettings.from(obs));
+    this.untraced = untraced;
   }
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
+    if (untraced.matches(request.getPath().pathWithinApplication().value())) {
+      return chain.filter(exchange);
+    }
     HttpHeaders headers = request.getHeaders();
     String requestIdHeader = core.settings().requestIdHeader();
     InetSocketAddress remote = request.getRemoteAddress();

@@ -127,6 +127,11 @@ final class ChildApp implements AutoCloseable {
     return Files.readAllLines(out, StandardCharsets.UTF_8);
   }
 
+  /** What was written to standard error so far. */
+  String errors() throws IOException {
+    return Files.readString(err, StandardCharsets.UTF_8);
+  }
+
   String output() throws IOException {
     return Files.readString(out, StandardCharsets.UTF_8) + "\n--- stderr ---\n"
         + Files.readString(err, StandardCharsets.UTF_8);

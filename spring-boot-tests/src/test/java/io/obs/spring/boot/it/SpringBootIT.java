@@ -170,6 +170,11 @@ class SpringBootIT {
     // Every family once: no second registry, no second JVM binder.
     List<String> typeLines = obs.lines().filter(l -> l.startsWith("# TYPE ")).toList();
     assertThat(typeLines).doesNotHaveDuplicates();
+    // Actuator's own requests (the health polls at start, the scrape above) are left alone, as
+    // Boot's observations leave them: no span, no histogram sample.
+    assertThat(scrapeObs().lines().filter(l -> l.startsWith("http_server_request_duration")))
+        .isNotEmpty()
+        .noneMatch(l -> l.contains("/actuator"));
   }
 
   @Test
@@ -262,6 +267,8 @@ class SpringBootIT {
           .filteredOn(l -> l.contains("\"level\":\"WARN\"") || l.contains("\"level\":\"ERROR\""))
           .isEmpty();
       assertThat(startUp).anyMatch(l -> l.contains("\"message\":\"Started "));
+      // Every line is obs's JSON from the first: no banner.
+      assertThat(startUp).allMatch(l -> l.startsWith("{\""));
       assertThat(output).contains("obs: started service");
     }
   }
@@ -311,10 +318,13 @@ class SpringBootIT {
         "--spring.config.name=bad", "--server.port=0", "--obs.server.port=0",
         "--inventory.url=http://127.0.0.1:1"), Map.of())) {
       assertThat(bad.awaitExit(START)).isNotZero();
-      assertThat(bad.output())
-          .contains("bad.yml:7:14: 'traces.sampler.ratoi': unknown key; did you mean"
-              + " 'traces.sampler.ratio'?")
-          .contains("APPLICATION FAILED TO START");
+      // Logged at ERROR as one JSON line for the log pipeline, and printed as text for people.
+      assertThat(bad.lines()).anyMatch(l -> l.startsWith("{") && l.contains("\"level\":\"ERROR\"")
+          && l.contains("APPLICATION FAILED TO START"));
+      assertThat(bad.errors().lines().toList())
+          .containsSubsequence("APPLICATION FAILED TO START", "Description:",
+              "  - bad.yml:7:14: 'traces.sampler.ratoi': unknown key; did you mean"
+                  + " 'traces.sampler.ratio'?", "Action:");
     }
   }
 

@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * on this launcher's class path, payment-service (a Spring Boot application) from its executable
  * jar. Prefixes each output line with the service name, prints where to look, sends a little
  * traffic (unless {@code --no-load}) and stops all three on Ctrl-C, SIGTERM or after {@code
- * --duration <seconds>}. Exits 0 when all three stopped cleanly.
+ * --duration <seconds>}. Exits 0 when all three stopped cleanly. {@code --help} lists the options
+ * and the port variables.
  *
  * <p>Ports come from the environment, with the defaults of the issue: {@code ORDER_PORT} 8080,
  * {@code ORDER_OBS_PORT} 9464, {@code INVENTORY_PORT} 8081, {@code INVENTORY_GRPC_PORT} 9090,
@@ -53,15 +54,33 @@ public final class ShopLauncher {
   private static final PrintStream OUT = System.out;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The command line: {@code --no-load}, {@code --duration <seconds>}. */
-  public record Options(boolean load, long durationSeconds) {
+  /** What {@code --help} prints. */
+  static final String USAGE = """
+      usage: java -jar examples/shop/target/shop-launcher.jar [--no-load] [--duration <seconds>] \
+      [--syscalls]
+        --no-load             send no traffic of the launcher's own
+        --duration <seconds>  stop after this long (default: run until Ctrl-C or SIGTERM)
+        --syscalls            let order-service's eBPF bridge run the syscall programs too; they
+                              slow every process on this host while the demo runs (docs/ebpf.md)
+      ports, from the environment: ORDER_PORT 8080, ORDER_OBS_PORT 9464, INVENTORY_PORT 8081,
+        INVENTORY_GRPC_PORT 9090, INVENTORY_OBS_PORT 9465, PAYMENT_PORT 8082, PAYMENT_OBS_PORT 9466;
+        every other variable (OTEL_*, OBS_*) goes to every service unchanged
+      """;
+
+  /** The command line: {@code --no-load}, {@code --duration <seconds>}, {@code --syscalls}. */
+  public record Options(boolean load, long durationSeconds, boolean syscalls, boolean help) {
 
     public static Options parse(String... args) {
       boolean load = true;
       long duration = 0;
+      boolean syscalls = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--no-load" -> load = false;
+          case "--syscalls" -> syscalls = true;
+          case "--help", "-h" -> {
+            return new Options(load, duration, syscalls, true);
+          }
           case "--duration" -> {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException("--duration needs a number of seconds");
@@ -72,10 +91,11 @@ public final class ShopLauncher {
             }
           }
           default -> throw new IllegalArgumentException(
-              "unknown option '" + args[i] + "'; use --no-load and/or --duration <seconds>");
+              "unknown option '" + args[i] + "'; the options are --no-load, --duration <seconds>"
+                  + " and --syscalls (--help says more)");
         }
       }
-      return new Options(load, duration);
+      return new Options(load, duration, syscalls, false);
     }
   }
 
@@ -91,6 +111,10 @@ public final class ShopLauncher {
     } catch (IllegalArgumentException e) {
       System.err.println("shop: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      OUT.print(USAGE);
       return;
     }
     System.exit(run(options));
@@ -116,6 +140,16 @@ public final class ShopLauncher {
       return 1;
     }
 
+    Map<String, String> orderEnv = new java.util.HashMap<>(Map.of(
+        "ORDER_PORT", Integer.toString(orderPort),
+        "ORDER_OBS_PORT", Integer.toString(orderObsPort),
+        "INVENTORY_URL", "http://127.0.0.1:" + inventoryPort,
+        "INVENTORY_GRPC_TARGET", "127.0.0.1:" + grpcPort,
+        "PAYMENT_URL", "http://127.0.0.1:" + paymentPort));
+    if (options.syscalls()) {
+      // Off by default: the syscall programs tax every process on the host (docs/ebpf.md).
+      orderEnv.put("OBS_EBPF_PROGRAMS_SYSCALLS", "true");
+    }
     List<Service> services = new ArrayList<>();
     int exit = 0;
     try {
@@ -138,12 +172,7 @@ public final class ShopLauncher {
               configDir,
               orderObsPort,
               orderPort,
-              Map.of(
-                  "ORDER_PORT", Integer.toString(orderPort),
-                  "ORDER_OBS_PORT", Integer.toString(orderObsPort),
-                  "INVENTORY_URL", "http://127.0.0.1:" + inventoryPort,
-                  "INVENTORY_GRPC_TARGET", "127.0.0.1:" + grpcPort,
-                  "PAYMENT_URL", "http://127.0.0.1:" + paymentPort)));
+              orderEnv));
       for (Service service : services) {
         awaitHealthy(service);
       }

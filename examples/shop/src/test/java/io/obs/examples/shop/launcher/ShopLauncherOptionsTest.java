@@ -23,9 +23,17 @@ class ShopLauncherOptionsTest {
   @Test
   void noLoadAndDurationAreReadInAnyOrder() {
     assertThat(ShopLauncher.Options.parse("--duration", "30", "--no-load"))
-        .isEqualTo(new ShopLauncher.Options(false, 30));
+        .isEqualTo(new ShopLauncher.Options(false, 30, false, false));
     assertThat(ShopLauncher.Options.parse("--no-load", "--duration", "5"))
-        .isEqualTo(new ShopLauncher.Options(false, 5));
+        .isEqualTo(new ShopLauncher.Options(false, 5, false, false));
+  }
+
+  @Test
+  void syscallsAndHelpAreOptIn() {
+    assertThat(ShopLauncher.Options.parse().syscalls()).isFalse();
+    assertThat(ShopLauncher.Options.parse("--syscalls").syscalls()).isTrue();
+    assertThat(ShopLauncher.Options.parse("--no-load", "--help").help()).isTrue();
+    assertThat(ShopLauncher.USAGE).contains("--syscalls", "ORDER_OBS_PORT", "PAYMENT_PORT");
   }
 
   @Test
