@@ -67,6 +67,9 @@ public final class AsyncLogWriter {
   /** An event, the context it was logged in and its share of the byte budget. */
   private record Captured(ILoggingEvent event, Context context, long bytes) {}
 
+  /** Put in the queue by {@link #stop} to end the worker's wait; never written or counted. */
+  private static final Captured WAKE = new Captured(new LoggingEvent(), Context.root(), 0);
+
   /** A queue replaced by {@link #apply}, emptied until no producer can still hold it. */
   private record Retired(ArrayBlockingQueue<Captured> queue, long sinceNanos) {}
 
@@ -153,6 +156,7 @@ public final class AsyncLogWriter {
     if (worker != null) {
       return;
     }
+    queue.remove(WAKE); // left by a stop() whose worker ended before taking it
     stopping = false;
     synchronized (reportLock) {
       windowStartNanos = clock.getAsLong();
@@ -288,6 +292,10 @@ public final class AsyncLogWriter {
     }
     drain(timeout);
     stopping = true;
+    // Wakes the worker from its wait for the next event, so that stopping does not take up to
+    // 100 ms: Spring Boot resets Logback, and so stops this writer, on its start-up path. A queue
+    // entry rather than an interrupt, which would break a write to an interruptible output.
+    queue.offer(WAKE);
     try {
       thread.join(Math.max(1, timeout.toMillis()));
     } catch (InterruptedException e) {
@@ -403,6 +411,10 @@ public final class AsyncLogWriter {
       }
     }
     q.drainTo(batch, BATCH - batch.size());
+    if (stopping) {
+      // stop() offers WAKE after setting stopping, so a batch holding it sees the flag.
+      batch.removeIf(c -> c == WAKE);
+    }
     if (!batch.isEmpty()) {
       for (batchWritten = 0; batchWritten < batch.size(); ) {
         Captured captured = batch.get(batchWritten);
