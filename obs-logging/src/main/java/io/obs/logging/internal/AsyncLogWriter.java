@@ -67,8 +67,12 @@ public final class AsyncLogWriter {
   /** An event, the context it was logged in and its share of the byte budget. */
   private record Captured(ILoggingEvent event, Context context, long bytes) {}
 
-  /** Put in the queue by {@link #stop} to end the worker's wait; never written or counted. */
-  private static final Captured WAKE = new Captured(new LoggingEvent(), Context.root(), 0);
+  /**
+   * Put in the queue by {@link #stop} to end the worker's wait; never written or counted. Its
+   * context is {@link ContextCapture#root()}: {@code Context.root()} would close OpenTelemetry's
+   * list of storage wrappers when this class loads, before obs's modules add theirs.
+   */
+  private static final Captured WAKE = new Captured(new LoggingEvent(), ContextCapture.root(), 0);
 
   /** A queue replaced by {@link #apply}, emptied until no producer can still hold it. */
   private record Retired(ArrayBlockingQueue<Captured> queue, long sinceNanos) {}

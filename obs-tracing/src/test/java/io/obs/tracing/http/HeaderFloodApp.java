@@ -4,7 +4,9 @@ package io.obs.tracing.http;
 import com.sun.net.httpserver.HttpServer;
 import io.obs.Observability;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -28,10 +30,17 @@ public final class HeaderFloodApp {
       }
     }).getFilters().add(ObsHttpServerFilter.create(obs));
     server.createContext("/heap", exchange -> {
-      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      // The heap as the collector recorded it right after the collection: the current use would
+      // also count what the exporter threads allocated since.
       System.gc();
-      byte[] body = Long.toString(memory.getHeapMemoryUsage().getUsed())
-          .getBytes(StandardCharsets.UTF_8);
+      long used = 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        MemoryUsage afterGc = pool.getCollectionUsage();
+        if (pool.getType() == MemoryType.HEAP && afterGc != null) {
+          used += afterGc.getUsed();
+        }
+      }
+      byte[] body = Long.toString(used).getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       try (exchange) {
         exchange.getResponseBody().write(body);
