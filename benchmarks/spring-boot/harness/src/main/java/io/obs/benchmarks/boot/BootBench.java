@@ -25,8 +25,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Start-up and steady throughput of one Spring Boot MVC application in three builds (no
- * telemetry, the OpenTelemetry Spring Boot starter, obs's starter), in one run: every round starts
+ * Start-up and steady throughput of one Spring Boot MVC application in four builds (no
+ * telemetry, Spring Boot's own Actuator and Micrometer Tracing, the OpenTelemetry Spring Boot
+ * starter, obs's starter), in one run: every round starts
  * each variant once in a fresh JVM, in an order that rotates from round to round, so that whatever
  * else the shared machine does falls on all of them alike; the report gives medians and ranges,
  * and ratios as the median of each round's ratio.
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  * exported to the in-process {@link OtlpSink} by the time it exited after SIGTERM.
  *
  * <p>Options (all optional): {@code --rounds 7 --warmup 10 --duration 20 --threads 1
- * --connections 16 --jvm "-Xmx512m" --variants none,otel,obs --apps benchmarks/spring-boot --out
+ * --connections 16 --jvm "-Xmx512m" --variants none,actuator,otel,obs --apps benchmarks/spring-boot --out
  * benchmarks/results/spring-boot-DATE.md --work target/bootbench --quiet-load 1.5 --quiet-wait 1200
  * --label TEXT}. {@code --duration 0} measures start-up only. {@code --quiet-wait} is how long to wait, at most, for the 1-minute load average
  * to drop under {@code --quiet-load} before the first round; the run goes ahead either way and the
@@ -58,6 +59,7 @@ public final class BootBench {
 
   static {
     DESCRIPTIONS.put("none", "no telemetry: spring-boot-starter-web (and micrometer-core for the counter's API)");
+    DESCRIPTIONS.put("actuator", "Spring Boot's own: actuator, micrometer-registry-prometheus, micrometer-tracing-bridge-otel and opentelemetry-exporter-otlp at Boot's versions; spans over OTLP/HTTP, metrics on /actuator/prometheus (pull, not scraped), logs on the console only");
     DESCRIPTIONS.put("otel", "OpenTelemetry Spring Boot starter 2.31.1 (SDK 1.65.0) + actuator for the MeterRegistry bridge; traces, logs and metrics over OTLP/HTTP");
     DESCRIPTIONS.put("obs", "obs-spring-boot-starter with obs-bom; spans and logs over OTLP/HTTP, metrics on obs's Prometheus registry (pull, not scraped)");
   }
@@ -366,7 +368,7 @@ public final class BootBench {
     int threads = 1;
     int connections = 16;
     List<String> jvmArgs = List.of("-Xmx512m");
-    List<String> variants = List.of("none", "otel", "obs");
+    List<String> variants = List.of("none", "actuator", "otel", "obs");
     Path apps = Path.of("benchmarks/spring-boot");
     Path out = Path.of("benchmarks/results/spring-boot-" + LocalDate.now() + ".md");
     Path work = Path.of("benchmarks/spring-boot/target/bootbench");

@@ -220,6 +220,15 @@ final class Report {
           .append(obsAdded < otelAdded ? "yes" : "no").append("**; under 15 % over no telemetry: **")
           .append(obsOverNone < 0.15 ? "yes" : "no").append("**.\n");
     }
+    if (options.variants.contains("actuator") && quiet.size() >= 3) {
+      // The other anchor of the issue: Boot's own Actuator, Micrometer and Micrometer Tracing.
+      md.append(fmt("- Against Spring Boot's own telemetry (Actuator, Prometheus registry, Micrometer"
+              + " Tracing over OTLP), quiet rounds: it adds %+.0f ms (%+.1f %%) to no telemetry;"
+              + " obs's start-up is %.3f of it.\n",
+          paired("actuator", "none", first, false, quiet),
+          (paired("actuator", "none", first, true, quiet) - 1) * 100,
+          paired("obs", "actuator", first, true, quiet)));
+    }
     md.append(fmt("- The same over all %d rounds: obs %+.1f %%, OpenTelemetry starter %+.1f %%.\n",
         every.size(), (paired("obs", "none", first, true, every) - 1) * 100,
         (paired("otel", "none", first, true, every) - 1) * 100));
