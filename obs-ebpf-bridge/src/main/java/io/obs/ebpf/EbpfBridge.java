@@ -405,7 +405,7 @@ public final class EbpfBridge implements ObservabilityModule {
    * Internal: not for use outside obs. The running kernel session, for the bridge's own
    * extensions (trace correlation).
    */
-  public Optional<KernelSession> kernelSession() {
+  Optional<KernelSession> kernelSession() {
     return Optional.ofNullable(session);
   }
 

@@ -4,6 +4,7 @@ package io.obs.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import io.obs.logging.internal.AsyncLogWriter;
+import io.obs.logging.internal.LogbackAccess;
 import io.obs.logging.internal.LogSettings;
 import io.obs.logging.internal.MdcContextStorage;
 import java.io.OutputStream;
@@ -35,6 +36,30 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class ObsAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+  static {
+    LogbackAccess.set(new LogbackAccess.Parts() {
+      @Override
+      public LogSettings adjust(ObsAppender appender, LogSettings settings) {
+        return appender.adjust(settings);
+      }
+
+      @Override
+      public @Nullable AsyncLogWriter writer(ObsAppender appender) {
+        return appender.writer;
+      }
+
+      @Override
+      public LogSettings adjust(ObsEncoder encoder, LogSettings settings) {
+        return encoder.adjust(settings);
+      }
+
+      @Override
+      public void apply(ObsEncoder encoder, LogSettings settings) {
+        encoder.apply(settings);
+      }
+    });
+  }
 
   private String format = "";
   private int queueSize;
@@ -114,11 +139,10 @@ public final class ObsAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
   }
 
   /**
-   * Internal: not for use outside obs. The settings with what this appender's Logback
-   * configuration set explicitly applied on top (obs-logging's module then lets keys that
-   * obs.yaml sets explicitly win).
+   * The settings with what this appender's Logback configuration set explicitly applied on top
+   * (obs-logging's module then lets keys that obs.yaml sets explicitly win).
    */
-  public LogSettings adjust(LogSettings settings) {
+  LogSettings adjust(LogSettings settings) {
     LogSettings.Builder b = settings.toBuilder();
     if (!format.isEmpty()) {
       b.setJson(format.equals("json"));
@@ -132,8 +156,8 @@ public final class ObsAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     return b.build();
   }
 
-  /** Internal: not for use outside obs. The engine, for obs-logging's module. */
-  public @Nullable AsyncLogWriter internalWriter() {
+  /** The engine, for obs-logging's module and tests. */
+  @Nullable AsyncLogWriter internalWriter() {
     return writer;
   }
 }

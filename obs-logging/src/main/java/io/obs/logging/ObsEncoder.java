@@ -51,7 +51,7 @@ public final class ObsEncoder extends EncoderBase<ILoggingEvent> {
   @Override
   public void start() {
     MdcContextStorage.install();
-    internalApply(adjust(LogSettings.defaults()));
+    apply(adjust(LogSettings.defaults()));
     super.start();
   }
 
@@ -64,18 +64,15 @@ public final class ObsEncoder extends EncoderBase<ILoggingEvent> {
     super.stop();
   }
 
-  /**
-   * Internal: not for use outside obs. The settings with what this encoder's Logback
-   * configuration set explicitly applied on top.
-   */
-  public LogSettings adjust(LogSettings settings) {
+  /** The settings with what this encoder's Logback configuration set explicitly on top. */
+  LogSettings adjust(LogSettings settings) {
     return format.isEmpty()
         ? settings
         : settings.toBuilder().setJson(format.equals("json")).build();
   }
 
-  /** Internal: not for use outside obs. Switches to settings resolved from obs.yaml. */
-  public void internalApply(LogSettings adjusted) {
+  /** Switches to settings resolved from obs.yaml. */
+  void apply(LogSettings adjusted) {
     // The previous format is left to the garbage collector: another thread may be encoding
     // with it right now. Settings and format are read as one pair by encode().
     EventFormat format =

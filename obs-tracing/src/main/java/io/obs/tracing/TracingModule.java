@@ -9,10 +9,10 @@ import io.obs.spi.ObservabilityModule;
 import io.obs.spi.SdkSetup;
 import io.obs.tracing.internal.ContextAttributesSpanProcessor;
 import io.obs.tracing.internal.CountingSampler;
+import io.obs.tracing.internal.SafePropagator;
 import io.obs.tracing.internal.SelfMetrics;
 import io.obs.tracing.internal.TailHeadSampler;
 import io.obs.tracing.internal.TailSamplingSpanProcessor;
-import io.obs.tracing.propagation.ObsPropagators;
 import io.obs.tracing.sampling.AdaptiveSampler;
 import io.obs.tracing.sampling.RateLimitingSampler;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -52,7 +52,7 @@ public final class TracingModule implements ObservabilityModule {
   public void configure(SdkSetup setup) {
     ObsConfig config = setup.config();
     setup.setSampler(sampler(config, metrics));
-    setup.setPropagator(ObsPropagators.create(config.get(TracingKeys.PROPAGATORS), metrics));
+    setup.setPropagator(SafePropagator.of(config.get(TracingKeys.PROPAGATORS), metrics));
     List<String> baggageKeys = config.get(CoreKeys.TRACES_BAGGAGE_ATTRIBUTES);
     boolean requestId = config.get(TracingKeys.REQUEST_ID_ENABLED);
     if (!baggageKeys.isEmpty() || requestId) {

@@ -198,15 +198,16 @@ public final class LoggingModule implements ObservabilityModule {
     List<AsyncLogWriter> found = new ArrayList<>();
     for (Appender<ILoggingEvent> appender : appenders(logback)) {
       if (appender instanceof ObsAppender obs) {
-        AsyncLogWriter writer = obs.internalWriter();
+        AsyncLogWriter writer = LogbackAccess.get().writer(obs);
         if (writer == null) {
           continue;
         }
-        writer.apply(precedence(obs.adjust(settings), settings, config));
+        writer.apply(precedence(LogbackAccess.get().adjust(obs, settings), settings, config));
         found.add(writer);
       } else if (appender instanceof OutputStreamAppender<ILoggingEvent> out
           && out.getEncoder() instanceof ObsEncoder encoder) {
-        encoder.internalApply(precedence(encoder.adjust(settings), settings, config));
+        LogbackAccess.get().apply(
+            encoder, precedence(LogbackAccess.get().adjust(encoder, settings), settings, config));
       }
     }
     return found;

@@ -76,7 +76,7 @@ public final class ObsLogbackConfigurator extends ContextAwareBase implements Co
     LoggingModule.applyPending(context);
     // Without Observability.init() nobody else writes out the queue, or reports what was dropped
     // since the last report, when the JVM exits.
-    AsyncLogWriter writer = appender.internalWriter();
+    AsyncLogWriter writer = LogbackAccess.get().writer(appender);
     if (writer != null) {
       try {
         Runtime.getRuntime()

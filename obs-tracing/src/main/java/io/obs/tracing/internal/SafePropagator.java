@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.tracing.internal;
 
+import io.obs.tracing.propagation.ObsPropagators;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import io.opentelemetry.extension.trace.propagation.B3Propagator;
+import io.opentelemetry.extension.trace.propagation.JaegerPropagator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -51,6 +58,34 @@ public final class SafePropagator implements TextMapPropagator {
   private final List<Named> propagators;
   private final SelfMetrics metrics;
   private final Collection<String> fields;
+
+  /**
+   * The propagator for {@code traces.propagators}' names, in order, counting rejections in
+   * {@code metrics}; {@link io.obs.tracing.propagation.ObsPropagators#create} without counting.
+   */
+  // JaegerPropagator is deprecated upstream (Jaeger itself moved to W3C), but services still
+  // send uber-trace-id, and OTEL_PROPAGATORS=jaeger is a standard value.
+  @SuppressWarnings("deprecation")
+  public static SafePropagator of(List<String> names, SelfMetrics metrics) {
+    Objects.requireNonNull(names, "names");
+    List<Named> propagators = new ArrayList<>();
+    for (String raw : new LinkedHashSet<>(names)) {
+      String name = raw.trim().toLowerCase(Locale.ROOT);
+      switch (name) {
+        case "tracecontext" ->
+            propagators.add(new Named(name, W3CTraceContextPropagator.getInstance()));
+        case "baggage" -> propagators.add(new Named(name, W3CBaggagePropagator.getInstance()));
+        case "b3" -> propagators.add(new Named(name, B3Propagator.injectingSingleHeader()));
+        case "b3multi" -> propagators.add(new Named(name, B3Propagator.injectingMultiHeaders()));
+        case "jaeger" -> propagators.add(new Named(name, JaegerPropagator.getInstance()));
+        case "none" -> {}
+        default ->
+            throw new IllegalArgumentException(
+                "unknown propagator '" + raw + "'; expected one of " + ObsPropagators.NAMES);
+      }
+    }
+    return new SafePropagator(propagators, metrics);
+  }
 
   public SafePropagator(List<Named> propagators, SelfMetrics metrics) {
     this.propagators = List.copyOf(propagators);

@@ -3,16 +3,8 @@ package io.obs.tracing.propagation;
 
 import io.obs.tracing.internal.SafePropagator;
 import io.obs.tracing.internal.SelfMetrics;
-import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.opentelemetry.extension.trace.propagation.B3Propagator;
-import io.opentelemetry.extension.trace.propagation.JaegerPropagator;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Builds the propagator for {@code traces.propagators}: {@code tracecontext}, {@code baggage},
@@ -36,34 +28,6 @@ public final class ObsPropagators {
 
   /** The tolerant propagator for the given names, in order. */
   public static TextMapPropagator create(List<String> names) {
-    return create(names, new SelfMetrics());
-  }
-
-  /** Internal: not for use outside obs. As {@link #create(List)}, counting rejections. */
-  // JaegerPropagator is deprecated upstream (Jaeger itself moved to W3C), but services still
-  // send uber-trace-id, and OTEL_PROPAGATORS=jaeger is a standard value.
-  @SuppressWarnings("deprecation")
-  public static TextMapPropagator create(List<String> names, SelfMetrics metrics) {
-    Objects.requireNonNull(names, "names");
-    List<SafePropagator.Named> propagators = new ArrayList<>();
-    for (String raw : new LinkedHashSet<>(names)) {
-      String name = raw.trim().toLowerCase(Locale.ROOT);
-      switch (name) {
-        case "tracecontext" ->
-            propagators.add(new SafePropagator.Named(name, W3CTraceContextPropagator.getInstance()));
-        case "baggage" ->
-            propagators.add(new SafePropagator.Named(name, W3CBaggagePropagator.getInstance()));
-        case "b3" ->
-            propagators.add(new SafePropagator.Named(name, B3Propagator.injectingSingleHeader()));
-        case "b3multi" ->
-            propagators.add(new SafePropagator.Named(name, B3Propagator.injectingMultiHeaders()));
-        case "jaeger" -> propagators.add(new SafePropagator.Named(name, JaegerPropagator.getInstance()));
-        case "none" -> {}
-        default ->
-            throw new IllegalArgumentException(
-                "unknown propagator '" + raw + "'; expected one of " + NAMES);
-      }
-    }
-    return new SafePropagator(propagators, metrics);
+    return SafePropagator.of(names, new SelfMetrics());
   }
 }

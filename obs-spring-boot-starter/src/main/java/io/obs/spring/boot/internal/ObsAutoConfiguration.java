@@ -210,7 +210,8 @@ public class ObsAutoConfiguration {
     @Bean
     FilterRegistrationBean<Filter> obsServletFilter(Observability obs, Environment environment) {
       FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(
-          UntracedPaths.from(environment).around(ObsServletFilter.create(obs)));
+          UntracedServletFilter.around(
+              ObsServletFilter.create(obs), UntracedPaths.from(environment)));
       registration.setName("obsServletFilter");
       registration.addUrlPatterns("/*");
       registration.setDispatcherTypes(DispatcherType.REQUEST);

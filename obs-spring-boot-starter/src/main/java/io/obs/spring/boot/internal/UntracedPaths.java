@@ -1,14 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.obs.spring.boot.internal;
 
-import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
-import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -46,28 +38,5 @@ record UntracedPaths(@Nullable String prefix) {
         && pathInContext.startsWith(prefix)
         && (pathInContext.length() == prefix.length()
             || pathInContext.charAt(prefix.length()) == '/');
-  }
-
-  /** The servlet filter, which requests on these paths skip. */
-  Filter around(Filter traced) {
-    if (prefix == null) {
-      return traced;
-    }
-    return new Filter() {
-      @Override
-      public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
-          throws IOException, ServletException {
-        if (req instanceof HttpServletRequest request) {
-          String path = request.getRequestURI();
-          String inContext =
-              path.substring(Math.min(path.length(), request.getContextPath().length()));
-          if (matches(inContext)) {
-            chain.doFilter(req, res);
-            return;
-          }
-        }
-        traced.doFilter(req, res, chain);
-      }
-    };
   }
 }
