@@ -157,6 +157,11 @@ public final class EndpointServerImpl implements EndpointServer, EndpointLoop.Ro
     return telemetry.openConnections();
   }
 
+  /** Requests a worker is handling or that wait for one. */
+  int pendingWork() {
+    return workers.getActiveCount() + workers.getQueue().size();
+  }
+
   /** Stops answering, closes every connection and the port, and ends the threads. */
   void stop() {
     loop.stop();
