@@ -196,18 +196,18 @@ public final class LoggingModule implements ObservabilityModule {
       LoggerContext logback, LogSettings settings, ObsConfig config) {
     applyLevels(logback, settings.levels());
     List<AsyncLogWriter> found = new ArrayList<>();
+    LogbackAccess.Parts parts = LogbackAccess.get();
     for (Appender<ILoggingEvent> appender : appenders(logback)) {
       if (appender instanceof ObsAppender obs) {
-        AsyncLogWriter writer = LogbackAccess.get().writer(obs);
+        AsyncLogWriter writer = parts.writer(obs);
         if (writer == null) {
           continue;
         }
-        writer.apply(precedence(LogbackAccess.get().adjust(obs, settings), settings, config));
+        writer.apply(precedence(parts.adjust(obs, settings), settings, config));
         found.add(writer);
       } else if (appender instanceof OutputStreamAppender<ILoggingEvent> out
           && out.getEncoder() instanceof ObsEncoder encoder) {
-        LogbackAccess.get().apply(
-            encoder, precedence(LogbackAccess.get().adjust(encoder, settings), settings, config));
+        parts.apply(encoder, precedence(parts.adjust(encoder, settings), settings, config));
       }
     }
     return found;
@@ -261,7 +261,7 @@ public final class LoggingModule implements ObservabilityModule {
   }
 
   /** Whether any appender writes obs's output: an ObsAppender, or an encoder that is obs's. */
-  private static boolean hasObsOutput(LoggerContext logback) {
+  public static boolean hasObsOutput(LoggerContext logback) {
     for (Appender<ILoggingEvent> appender : appenders(logback)) {
       if (appender instanceof ObsAppender
           || (appender instanceof OutputStreamAppender<ILoggingEvent> out

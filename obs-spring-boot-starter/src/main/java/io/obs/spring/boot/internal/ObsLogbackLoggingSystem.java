@@ -42,8 +42,7 @@ public final class ObsLogbackLoggingSystem extends LogbackLoggingSystem {
       LoggingInitializationContext initializationContext, @Nullable LogFile logFile) {
     super.loadDefaults(initializationContext, logFile);
     Environment environment = initializationContext.getEnvironment();
-    if (environment != null
-        && "false".equalsIgnoreCase(environment.getProperty("obs.modules.logging.enabled"))) {
+    if (environment != null && loggingSwitchedOff(environment)) {
       return;
     }
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
@@ -60,6 +59,11 @@ public final class ObsLogbackLoggingSystem extends LogbackLoggingSystem {
     obs.setName("OBS");
     obs.start();
     root.addAppender(obs);
+  }
+
+  /** Whether the application switched obs-logging off, which leaves Boot's logging as it is. */
+  static boolean loggingSwitchedOff(Environment environment) {
+    return "false".equalsIgnoreCase(environment.getProperty("obs.modules.logging.enabled"));
   }
 
   /**

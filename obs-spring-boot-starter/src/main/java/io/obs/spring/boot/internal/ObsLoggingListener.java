@@ -36,7 +36,7 @@ public final class ObsLoggingListener
     // Boot prints its banner straight to standard output, before logging starts: the one line
     // that would not be obs's JSON. An application that sets banner-mode keeps its choice.
     if (ClassUtils.isPresent("io.obs.logging.ObsAppender", classLoader)
-        && !"false".equalsIgnoreCase(environment.getProperty("obs.modules.logging.enabled"))
+        && !ObsLogbackLoggingSystem.loggingSwitchedOff(environment)
         && !environment.containsProperty("spring.main.banner-mode")) {
       defaults.put("spring.main.banner-mode", "off");
     }

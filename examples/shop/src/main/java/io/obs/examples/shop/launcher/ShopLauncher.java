@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,7 +141,7 @@ public final class ShopLauncher {
       return 1;
     }
 
-    Map<String, String> orderEnv = new java.util.HashMap<>(Map.of(
+    Map<String, String> orderEnv = new HashMap<>(Map.of(
         "ORDER_PORT", Integer.toString(orderPort),
         "ORDER_OBS_PORT", Integer.toString(orderObsPort),
         "INVENTORY_URL", "http://127.0.0.1:" + inventoryPort,
